@@ -1,0 +1,37 @@
+/**
+ * The emulator's mutable runtime, shared by the service pipeline, the control API and
+ * the in-process control twin. One instance per running emulator.
+ */
+import { NonceCache } from "./auth/nonce-cache.js";
+import { FaultRegistry } from "./faults.js";
+import type { EmulatorAccount, ResolvedOptions } from "./options.js";
+import type { EmulatorSettings } from "./settings.js";
+import { EmulatorState } from "./state.js";
+import { Throttle } from "./throttle.js";
+
+export class EmulatorCore {
+  settings: EmulatorSettings;
+  readonly accounts: ReadonlyMap<string, EmulatorAccount>;
+  readonly state = new EmulatorState();
+  readonly faults = new FaultRegistry();
+  readonly throttle = new Throttle();
+  readonly nonces = new NonceCache();
+  readonly log: (line: string) => void;
+  /** Seams for tests; production uses the real clock and Math.random. */
+  now: () => number = Date.now;
+  random: () => number = Math.random;
+
+  constructor(options: ResolvedOptions) {
+    this.settings = options.settings;
+    this.accounts = new Map(options.accounts.map((a) => [a.accessKeyId, a]));
+    this.log = options.log;
+  }
+
+  /** Reset: resources, faults, nonces and throttle state go; settings and accounts stay. */
+  reset(): void {
+    this.state.clear();
+    this.faults.clear();
+    this.nonces.clear();
+    this.throttle.clear();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Options of startEmulator() and their defaults. Validation happens here so a typo in
+ * an embedding gateway's configuration fails at start, not on the first request.
+ */
+import { DEFAULT_QPS_LIMITS, SettingsError, checkCount, checkQpsLimits, checkRegion, type EmulatorSettings } from "./settings.js";
+
+export interface EmulatorAccount {
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  accounts?: EmulatorAccount[];
+  region?: string;
+  activationDelayMs?: number;
+  activationJitterMs?: number;
+  deleteJobDelayMs?: number;
+  libraryQuota?: number;
+  qpsLimits?: Partial<Record<string, number>>;
+  clockSkewToleranceMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The development key pair. Public on purpose: it only opens this emulator, and
+ * docs/emulator.md prints it so any client can be pointed here without setup.
+ */
+export const DEFAULT_DEV_ACCOUNT: EmulatorAccount = Object.freeze({
+  accessKeyId: "LTAI-emulator-dev",
+  accessKeySecret: "emulator-dev-secret",
+});
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  accounts: EmulatorAccount[];
+  settings: EmulatorSettings;
+  log: (line: string) => void;
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const accounts = (options.accounts ?? [DEFAULT_DEV_ACCOUNT]).map((a) => ({ ...a }));
+  if (accounts.length === 0) throw new SettingsError("accounts must name at least one AccessKeyId/AccessKeySecret pair.");
+  const seen = new Set<string>();
+  for (const a of accounts) {
+    if (typeof a.accessKeyId !== "string" || a.accessKeyId === "" || /[\s,]/.test(a.accessKeyId)) {
+      throw new SettingsError(`accounts: accessKeyId must be a non-empty string without spaces or commas, got ${JSON.stringify(a.accessKeyId)}.`);
+    }
+    if (typeof a.accessKeySecret !== "string" || a.accessKeySecret === "") {
+      throw new SettingsError(`accounts: the accessKeySecret of ${a.accessKeyId} must be a non-empty string.`);
+    }
+    if (seen.has(a.accessKeyId)) throw new SettingsError(`accounts: accessKeyId ${a.accessKeyId} appears twice.`);
+    seen.add(a.accessKeyId);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`port must be an integer 0..65535, got ${port}.`);
+
+  const qps = { ...DEFAULT_QPS_LIMITS, ...checkQpsLimits(withoutUndefined(options.qpsLimits ?? {})) };
+  return {
+    host: options.host ?? "127.0.0.1",
+    port,
+    accounts,
+    log: options.log ?? (() => {}),
+    settings: {
+      region: checkRegion("region", options.region ?? "cn-shanghai"),
+      activationDelayMs: checkCount("activationDelayMs", options.activationDelayMs ?? 3000),
+      activationJitterMs: checkCount("activationJitterMs", options.activationJitterMs ?? 1000),
+      deleteJobDelayMs: checkCount("deleteJobDelayMs", options.deleteJobDelayMs ?? 2000),
+      libraryQuota: checkCount("libraryQuota", options.libraryQuota ?? 5),
+      qpsLimits: qps,
+      clockSkewToleranceMs: checkCount("clockSkewToleranceMs", options.clockSkewToleranceMs ?? 15 * 60 * 1000),
+    },
+  };
+}
+
+function withoutUndefined(o: Partial<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+}

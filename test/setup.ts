@@ -1,0 +1,2 @@
+// type-graphql reads decorator metadata through reflect-metadata; it must load first.
+import "reflect-metadata";
