@@ -1,0 +1,119 @@
+/**
+ * Builds the Prisma client for a DATABASE_URL, with the driver adapter for its database.
+ *
+ * Two clients are generated (src/store/generated/{sqlite,postgresql}) because a Prisma schema
+ * names one provider. Their model APIs are the same shape, so the repositories are typed
+ * against the PostgreSQL client (`Db`), whose filter types are a superset (they include
+ * `mode: "insensitive"`, which the repositories pass only to PostgreSQL). Each client is
+ * imported only when it is used, so start-up loads one query compiler, not two.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
+import type { DatabaseTarget } from "./database-url.js";
+
+export type Db = PostgresClient;
+
+/** Runs one unit of database work (a query, or a transaction) with the client. */
+export type UseDb = <T>(work: (db: Db) => PromiseLike<T>) => Promise<T>;
+
+export interface Connection {
+  kind: DatabaseTarget["kind"];
+  /**
+   * Every query goes through here. On PostgreSQL it simply runs the work (the pool gives a
+   * transaction a connection of its own). On SQLite it runs one unit at a time, because the
+   * better-sqlite3 adapter (6.19.3) has a single connection and its transaction mutex only
+   * orders transactions among themselves: a plain query issued while another request's
+   * transaction is open runs inside that transaction, and is rolled back with it (seen:
+   * test/store/store.test.ts, "never lets a statement land in another request's transaction").
+   * SQLite executes statements synchronously anyway, so this costs no parallelism.
+   * Units must not nest (a unit that calls `use` again waits for itself).
+   */
+  use: UseDb;
+  /** Disconnects Prisma and ends the driver's pool. */
+  close(): Promise<void>;
+}
+
+export type StoreLog = (msg: string, fields?: object) => void;
+
+/** How long SQLite waits for another connection's write lock before failing (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+export async function connect(target: DatabaseTarget, log: StoreLog): Promise<Connection> {
+  return target.kind === "sqlite" ? connectSqlite(target, log) : connectPostgres(target, log);
+}
+
+async function connectSqlite(target: Extract<DatabaseTarget, { kind: "sqlite" }>, log: StoreLog): Promise<Connection> {
+  // SQLite creates the file, not its directory (./data on a fresh checkout).
+  fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  const [{ PrismaClient }, { PrismaBetterSQLite3 }] = await Promise.all([
+    import("./generated/sqlite/client.js"),
+    import("@prisma/adapter-better-sqlite3"),
+  ]);
+  // better-sqlite3's `timeout` is SQLite's busy timeout: a writer waits for the lock
+  // (e.g. while `prisma migrate deploy` runs in a child process) instead of failing at once.
+  const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const client = new PrismaClient({ adapter });
+  // PRAGMAs are raw SQL by nature; Prisma has no API for them. The adapter keeps one
+  // connection per client, so connection-scoped settings stick.
+  //  - WAL: readers do not block the writer and vice versa (the GraphQL API reads while the
+  //    watcher writes); it is stored in the file, so the migration child sees it too.
+  //  - synchronous=NORMAL is durable in WAL mode except for the last commits on power loss.
+  //  - foreign_keys: SQLite ignores FOREIGN KEY clauses unless asked, unlike PostgreSQL.
+  const [mode] = await client.$queryRawUnsafe<Array<{ journal_mode: string }>>("PRAGMA journal_mode = WAL");
+  await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  if (mode?.journal_mode?.toLowerCase() !== "wal") {
+    log("store.sqlite.wal_unavailable", { journalMode: mode?.journal_mode, file: target.file });
+  }
+  const db = client as unknown as Db;
+  let tail: Promise<unknown> = Promise.resolve();
+  const use: UseDb = (work) => {
+    const result = tail.then(() => work(db));
+    tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+  return {
+    kind: "sqlite",
+    use,
+    async close() {
+      await tail;
+      await client.$disconnect();
+    },
+  };
+}
+
+async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgresql" }>, log: StoreLog): Promise<Connection> {
+  const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([
+    import("./generated/postgresql/client.js"),
+    import("@prisma/adapter-pg"),
+    import("pg"),
+  ]);
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    // Raw statements (the migration check, /readyz) resolve unqualified names in the schema
+    // too; Prisma's own queries are qualified through the adapter's `schema` option.
+    ...(target.schema ? { options: `-c search_path=${quoteSearchPath(target.schema)}` } : {}),
+  });
+  const adapter = new PrismaPg(pool, {
+    schema: target.schema,
+    onPoolError: (err) => log("store.postgresql.pool_error", { error: err.message }),
+  });
+  const client = new PrismaClient({ adapter });
+  return {
+    kind: "postgresql",
+    use: async (work) => work(client),
+    async close() {
+      await client.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function quoteSearchPath(schema: string): string {
+  // libpq's `options` value: a double-quoted identifier; backslash and space need escaping.
+  return `"${schema.replace(/"/g, '""')}"`.replace(/\\/g, "\\\\").replace(/ /g, "\\ ");
+}

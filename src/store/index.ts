@@ -1,0 +1,93 @@
+/**
+ * The store: the gateway's persistence, on Prisma over SQLite (embedded mode) or PostgreSQL
+ * (scale-out mode), chosen by DATABASE_URL. Nothing outside src/store imports Prisma.
+ *
+ * `openStore` returns only when the database is usable: connected, tuned (SQLite: WAL and a
+ * busy timeout) and migrated to the schema this code was built with (see migrations.ts).
+ */
+import { connect, type Connection, type StoreLog } from "./client.js";
+import { PrismaCreateIntentRepository } from "./create-intent-repository.js";
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
+import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
+import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
+import type { CreateIntentRepository, LibraryRepository, Store } from "./ports.js";
+
+export * from "./ports.js";
+export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
+export { MigrationError, type MigrationOutcome } from "./migrations.js";
+
+export interface OpenStoreOptions {
+  /** file:./data/gateway.db (SQLite) or postgresql://... / postgres://... (optionally ?schema=name). */
+  databaseUrl: string;
+  log?: StoreLog;
+  /** Where createdAt/updatedAt come from; tests pin it to write rows with equal timestamps. */
+  now?: Clock;
+  /** Upper bound for `prisma migrate deploy` on the slow path (default 120 s). */
+  migrateTimeoutMs?: number;
+}
+
+/** A Store, plus how its start-up migration went (for logs, tests and the bench). */
+export interface OpenedStore extends Store {
+  readonly migration: MigrationOutcome;
+}
+
+class PrismaStore implements OpenedStore {
+  readonly libraries: LibraryRepository;
+  readonly intents: CreateIntentRepository;
+  readonly kind: Store["kind"];
+  private closed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    readonly migration: MigrationOutcome,
+    now: Clock,
+  ) {
+    this.kind = connection.kind;
+    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, now);
+    this.libraries = libraries;
+    this.intents = new PrismaCreateIntentRepository(connection.use, libraries, now);
+  }
+
+  async ping(): Promise<void> {
+    // Raw on purpose: the cheapest round trip, touching no table.
+    await this.connection.use((db) => db.$queryRawUnsafe("SELECT 1"));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connection.close();
+  }
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
+  const log: StoreLog = options.log ?? (() => {});
+  const target = parseDatabaseUrl(options.databaseUrl || DEFAULT_DATABASE_URL);
+  const where = target.kind === "sqlite" ? target.file : redactDatabaseUrl(target.url);
+  let connection: Connection;
+  try {
+    connection = await connect(target, log);
+  } catch (error) {
+    throw cannotOpen(where, error);
+  }
+  try {
+    const migrated = await ensureMigrated(connection, target, log, { deployTimeoutMs: options.migrateTimeoutMs });
+    connection = migrated.connection;
+    const migration = migrated.outcome;
+    log("store.opened", { kind: target.kind, database: where, migrationPath: migration.path });
+    return new PrismaStore(connection, migration, options.now ?? (() => new Date()));
+  } catch (error) {
+    await connection.close().catch(() => {});
+    throw error instanceof MigrationError ? error : cannotOpen(where, error);
+  }
+}
+
+function cannotOpen(where: string, error: unknown): Error {
+  // Prisma's messages start with the invocation; the last line says what went wrong.
+  const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter((line) => line.trim());
+  return new Error(
+    `Cannot open the database named by DATABASE_URL (${where}): ${lines.at(-1)?.trim() ?? "unknown error"}. ` +
+      `Check that the server is running and the URL, user and database are right.`,
+    { cause: error },
+  );
+}

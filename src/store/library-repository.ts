@@ -1,0 +1,239 @@
+/**
+ * The registry of libraries, on Prisma.
+ *
+ * Pages are keyset pages ordered by (createdAt, id): "rows after this position" is an index
+ * range scan on (tenantId, createdAt, id) however deep the page, and rows inserted meanwhile
+ * never shift a page the way OFFSET does. One extra row is read to know whether there is a
+ * next page, so no second COUNT query is needed for hasNextPage.
+ */
+import { randomUUID } from "node:crypto";
+import type { Library } from "../domain/library.js";
+import { notFound } from "../domain/errors.js";
+import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
+import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES } from "../domain/model.js";
+import type { UseDb } from "./client.js";
+import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
+import { toLibrary } from "./mapping.js";
+import {
+  DuplicateLibraryError,
+  type LibraryCursor,
+  type LibraryFilter,
+  type LibraryPage,
+  type LibraryRepository,
+  type NewLibrary,
+  type StatusUpdate,
+} from "./ports.js";
+import { isRecordNotFound, isUniqueViolation } from "./prisma-errors.js";
+
+export type Clock = () => Date;
+
+export class PrismaLibraryRepository implements LibraryRepository {
+  constructor(
+    private readonly use: UseDb,
+    private readonly kind: "sqlite" | "postgresql",
+    private readonly now: Clock = () => new Date(),
+  ) {}
+
+  async findById(tenantId: string, id: string): Promise<Library | null> {
+    const row = await this.use((db) => db.library.findFirst({ where: { id, tenantId } }));
+    return row && toLibrary(row);
+  }
+
+  async findManyByIds(tenantId: string, ids: readonly string[]): Promise<Library[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.use((db) => db.library.findMany({ where: { tenantId, id: { in: [...new Set(ids)] } } }));
+    return rows.map(toLibrary);
+  }
+
+  async findByBackendId(
+    tenantId: string,
+    backend: FingerprintBackend,
+    region: string,
+    backendLibraryId: string,
+  ): Promise<Library | null> {
+    const row = await this.use((db) =>
+      db.library.findUnique({
+        where: { tenantId_backend_region_backendLibraryId: { tenantId, backend, region, backendLibraryId } },
+      }),
+    );
+    return row && toLibrary(row);
+  }
+
+  async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage> {
+    if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
+    if (this.needsLiteralNameCheck(filter)) return this.listCheckingNames(tenantId, filter, first, after);
+    const rows = await this.findPage(tenantId, filter, first + 1, after);
+    return { items: rows.slice(0, first).map(toLibrary), hasNextPage: rows.length > first };
+  }
+
+  async count(tenantId: string, filter: LibraryFilter): Promise<number> {
+    const where = this.filterWhere(tenantId, filter);
+    if (this.needsLiteralNameCheck(filter)) {
+      const names = await this.use((db) => db.library.findMany({ where, select: { name: true } }));
+      return names.filter((row) => nameMatches(row.name, filter.nameContains!)).length;
+    }
+    return this.use((db) => db.library.count({ where }));
+  }
+
+  private findPage(tenantId: string, filter: LibraryFilter, take: number, after?: LibraryCursor) {
+    const where: Prisma.LibraryWhereInput = after
+      ? {
+          AND: [
+            this.filterWhere(tenantId, filter),
+            { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] },
+          ],
+        }
+      : this.filterWhere(tenantId, filter);
+    return this.use((db) => db.library.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }));
+  }
+
+  /**
+   * SQLite, with "%" or "_" in nameContains: Prisma's LIKE does not escape them and SQLite's
+   * LIKE has no escape character unless the query names one, which Prisma does not. The LIKE
+   * still finds every real match (a wildcard also matches itself), so rows are read in
+   * keyset order and the extra ones dropped here until the page is full.
+   */
+  private async listCheckingNames(
+    tenantId: string,
+    filter: LibraryFilter,
+    first: number,
+    after?: LibraryCursor,
+  ): Promise<LibraryPage> {
+    const matches: LibraryRow[] = [];
+    const batch = Math.max(first + 1, 50);
+    let cursor = after;
+    for (;;) {
+      const rows = await this.findPage(tenantId, filter, batch, cursor);
+      matches.push(...rows.filter((row) => nameMatches(row.name, filter.nameContains!)));
+      const last = rows.at(-1);
+      if (matches.length > first || rows.length < batch || !last) break;
+      cursor = { createdAt: last.createdAt, id: last.id };
+    }
+    return { items: matches.slice(0, first).map(toLibrary), hasNextPage: matches.length > first };
+  }
+
+  private needsLiteralNameCheck(filter: LibraryFilter): boolean {
+    return this.kind === "sqlite" && !!filter.nameContains && /[%_]/.test(filter.nameContains);
+  }
+
+  async insert(library: NewLibrary): Promise<Library> {
+    try {
+      const data = this.newLibraryData(library);
+      return toLibrary(await this.use((db) => db.library.create({ data })));
+    } catch (error) {
+      throw this.translateInsertError(error, library);
+    }
+  }
+
+  async updateStatus(id: string, update: StatusUpdate): Promise<Library> {
+    const data = {
+      status: update.status,
+      rawStatus: update.rawStatus,
+      updatedAt: this.now(),
+      ...(update.deleteJobId !== undefined ? { deleteJobId: update.deleteJobId } : {}),
+    };
+    const activatedAt = update.activatedAt;
+    try {
+      const row = await this.use(async (db) => {
+        if (!activatedAt) return db.library.update({ where: { id }, data });
+        // activatedAt only where none is set yet, in the same transaction: the first ACTIVE
+        // sighting is kept whoever writes later, without a read-then-write race.
+        const [, updated] = await db.$transaction([
+          db.library.updateMany({ where: { id, activatedAt: null }, data: { activatedAt } }),
+          db.library.update({ where: { id }, data }),
+        ]);
+        return updated;
+      });
+      return toLibrary(row);
+    } catch (error) {
+      if (isRecordNotFound(error)) throw notFound(`Library ${id}`);
+      throw error;
+    }
+  }
+
+  async countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>> {
+    const groups = await this.use((db) =>
+      db.library.groupBy({
+        by: ["backend", "status"],
+        _count: { _all: true },
+        orderBy: [{ backend: "asc" }, { status: "asc" }],
+      }),
+    );
+    return groups.map((group) => {
+      if (!(FINGERPRINT_BACKENDS as readonly string[]).includes(group.backend)) {
+        throw new Error(`Stored Library.backend "${group.backend}" is not one of ${FINGERPRINT_BACKENDS.join(", ")}.`);
+      }
+      if (!(LIBRARY_STATUSES as readonly string[]).includes(group.status)) {
+        throw new Error(`Stored Library.status "${group.status}" is not one of ${LIBRARY_STATUSES.join(", ")}.`);
+      }
+      return {
+        backend: group.backend as FingerprintBackend,
+        status: group.status as LibraryStatus,
+        count: group._count._all,
+      };
+    });
+  }
+
+  /** The create data for a library row; shared with CreateIntentRepository.complete. */
+  newLibraryData(library: NewLibrary): Prisma.LibraryCreateInput & { id: string } {
+    const now = this.now();
+    return {
+      id: library.id ?? randomUUID(),
+      tenantId: library.tenantId,
+      backend: library.backend,
+      backendLibraryId: library.backendLibraryId,
+      region: library.region,
+      name: library.name,
+      description: library.description,
+      model: library.model,
+      config: library.config,
+      status: library.status,
+      rawStatus: library.rawStatus,
+      activatedAt: library.activatedAt ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** P2002 on a library insert means the (tenant, backend, region, backendLibraryId) row exists. */
+  translateInsertError(error: unknown, library: NewLibrary): unknown {
+    if (!isUniqueViolation(error)) return error;
+    return new DuplicateLibraryError(
+      `Library ${library.backend}/${library.region}/${library.backendLibraryId} is already registered for tenant ${library.tenantId}.`,
+      { cause: error },
+    );
+  }
+
+  private filterWhere(tenantId: string, filter: LibraryFilter): Prisma.LibraryWhereInput {
+    return {
+      tenantId,
+      ...(filter.backend !== undefined ? { backend: filter.backend } : {}),
+      ...(filter.model !== undefined ? { model: filter.model } : {}),
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+      ...(filter.region !== undefined ? { region: filter.region } : {}),
+      ...(filter.nameContains
+        ? {
+            // PostgreSQL: ILIKE, with the LIKE wildcards escaped (Prisma passes them through).
+            // SQLite: Prisma's LIKE is case-insensitive already, for ASCII letters only (SQLite
+            // without ICU does not fold "É" to "é"); its client rejects `mode`. Wildcards in
+            // the term are dealt with by listCheckingNames.
+            name:
+              this.kind === "postgresql"
+                ? { contains: escapeLike(filter.nameContains), mode: "insensitive" as const }
+                : { contains: filter.nameContains },
+          }
+        : {}),
+    };
+  }
+}
+
+/** PostgreSQL LIKE/ILIKE: backslash is the default escape character. */
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The SQLite LIKE match without wildcards: substring, ASCII letters folded. */
+function nameMatches(name: string, term: string): boolean {
+  const fold = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return fold(name).includes(fold(term));
+}

@@ -1,0 +1,136 @@
+/**
+ * What the services need from persistence. Nothing outside src/store touches Prisma;
+ * the services see only these interfaces, so a fake is never needed either: tests run them
+ * on a real SQLite file or PostgreSQL database.
+ */
+import type { Library } from "../domain/library.js";
+import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
+
+export interface LibraryFilter {
+  backend?: FingerprintBackend;
+  model?: FingerprintModel;
+  status?: LibraryStatus;
+  region?: string;
+  /** Case-insensitive substring of the name. */
+  nameContains?: string;
+}
+
+/** Keyset position: libraries are ordered by (createdAt, id), both ascending. */
+export interface LibraryCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface LibraryPage {
+  items: Library[];
+  hasNextPage: boolean;
+}
+
+export type NewLibrary = Omit<Library, "id" | "createdAt" | "updatedAt" | "deleteJobId" | "activatedAt"> & {
+  id?: string;
+  activatedAt?: Date | null;
+};
+
+export interface StatusUpdate {
+  status: LibraryStatus;
+  rawStatus: string;
+  /** Set only on the first transition to ACTIVE; the store never overwrites an existing value. */
+  activatedAt?: Date;
+  /** undefined leaves it, null clears it. */
+  deleteJobId?: string | null;
+}
+
+export interface LibraryRepository {
+  findById(tenantId: string, id: string): Promise<Library | null>;
+  /** One query for many ids (the DataLoader batch). Missing ids are simply absent. */
+  findManyByIds(tenantId: string, ids: readonly string[]): Promise<Library[]>;
+  findByBackendId(
+    tenantId: string,
+    backend: FingerprintBackend,
+    region: string,
+    backendLibraryId: string,
+  ): Promise<Library | null>;
+  list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage>;
+  count(tenantId: string, filter: LibraryFilter): Promise<number>;
+  /** Inserts; a second row for the same (tenant, backend, region, backendLibraryId) is refused with DuplicateLibraryError. */
+  insert(library: NewLibrary): Promise<Library>;
+  updateStatus(id: string, update: StatusUpdate): Promise<Library>;
+  /** For the metrics gauge: how many libraries per backend and status, all tenants. */
+  countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>>;
+}
+
+export class DuplicateLibraryError extends Error {
+  override readonly name = "DuplicateLibraryError";
+}
+
+export type CreateIntentState = "PENDING" | "SUCCEEDED" | "FAILED";
+
+/**
+ * A create, written down before the backend is called. With an idempotency key it is also
+ * the key's record; without one it still exists, so a crash mid-create is reconcilable.
+ */
+export interface CreateIntent {
+  id: string;
+  tenantId: string;
+  idempotencyKey: string | null;
+  /** SHA-256 of the canonical create input; the same key with another hash is a reuse. */
+  inputHash: string;
+  state: CreateIntentState;
+  /** The validated create input as JSON, so recovery can match what was asked for. */
+  input: string;
+  backend: FingerprintBackend | null;
+  region: string;
+  /** Set as soon as the backend answered, before the library row exists. */
+  backendLibraryId: string | null;
+  libraryId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ClaimResult =
+  | { claimed: true; intent: CreateIntent }
+  /** Another call holds or held this key; `intent` is its current record. */
+  | { claimed: false; intent: CreateIntent };
+
+export interface CreateIntentRepository {
+  /**
+   * Writes a PENDING intent. With a key, (tenantId, key) is unique: the loser of a race gets
+   * claimed: false with the winner's record. A FAILED intent for the same key and the same
+   * input hash is taken over (reset to PENDING, claimed: true), so a client may retry a
+   * create that failed.
+   */
+  claim(intent: {
+    tenantId: string;
+    idempotencyKey: string | null;
+    inputHash: string;
+    input: string;
+    region: string;
+  }): Promise<ClaimResult>;
+  findById(id: string): Promise<CreateIntent | null>;
+  /** Records which backend is being asked, just before the call. */
+  markCalling(id: string, backend: FingerprintBackend): Promise<void>;
+  /** Records the backend's id the moment it answered (before the library row is written). */
+  markBackendCreated(id: string, backendLibraryId: string): Promise<void>;
+  /** Inserts the library and marks the intent SUCCEEDED in one transaction. */
+  complete(id: string, library: NewLibrary): Promise<Library>;
+  markFailed(id: string, errorCode: string, errorMessage: string): Promise<void>;
+  /**
+   * Takes over a PENDING intent whose holder has gone quiet (updatedAt before `olderThan`,
+   * e.g. its process died mid-create): a conditional update that bumps updatedAt, so of
+   * several contenders exactly one gets true.
+   */
+  takeOverStale(id: string, olderThan: Date): Promise<boolean>;
+  /** Intents still PENDING that were last touched before `olderThan`: the start-up reconciler's work list. */
+  listPending(olderThan: Date): Promise<CreateIntent[]>;
+}
+
+export interface Store {
+  libraries: LibraryRepository;
+  intents: CreateIntentRepository;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  readonly kind: "sqlite" | "postgresql";
+}
