@@ -1,0 +1,49 @@
+/** Builds both backends from settings: one signed client, limiter and retry policy per service. */
+import type { FingerprintBackend } from "../domain/model.js";
+import { ICE_API_VERSION, ICE_QPS_LIMITS, IceBackend } from "./ice-backend.js";
+import { MPS_API_VERSION, MPS_QPS_LIMITS, MpsBackend } from "./mps-backend.js";
+import type { Backends } from "./port.js";
+import { ResilientCaller, type BackendCallObserver, type RetryPolicy } from "./resilient-caller.js";
+import { SignedRpcClient, type RpcCredentials, type RpcTarget } from "./signed-rpc-client.js";
+
+export interface BackendSettings {
+  credentials: RpcCredentials;
+  /** Endpoint templates; `{region}` is replaced by the library's region. */
+  endpoints: Readonly<Record<FingerprintBackend, string>>;
+  protocol: "http" | "https";
+  signatureAlgorithm: "v3" | "v2";
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  retry: RetryPolicy;
+  /** Overrides every action's documented QPS limit when set (e.g. a lower contractual limit). */
+  qpsLimit?: number;
+}
+
+export function createBackends(settings: BackendSettings, observe?: BackendCallObserver): Backends {
+  const caller = (backend: FingerprintBackend, version: string, documented: Readonly<Record<string, number>>) =>
+    new ResilientCaller({
+      backend,
+      client: new SignedRpcClient({
+        version,
+        target: (region) => endpointFor(settings, backend, region),
+        credentials: settings.credentials,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        readTimeoutMs: settings.readTimeoutMs,
+        signatureAlgorithm: settings.signatureAlgorithm,
+      }),
+      qpsLimits: settings.qpsLimit ? {} : documented,
+      defaultQps: settings.qpsLimit ?? 100,
+      retry: settings.retry,
+      observe,
+    });
+  return {
+    ICE: new IceBackend(caller("ICE", ICE_API_VERSION, ICE_QPS_LIMITS)),
+    MPS: new MpsBackend(caller("MPS", MPS_API_VERSION, MPS_QPS_LIMITS)),
+  };
+}
+
+export function endpointFor(settings: Pick<BackendSettings, "endpoints" | "protocol">, backend: FingerprintBackend, region: string): RpcTarget {
+  return { endpoint: settings.endpoints[backend].replaceAll("{region}", region), protocol: settings.protocol };
+}
+
+export type { Backend, Backends, BackendLibrary } from "./port.js";

@@ -1,0 +1,160 @@
+/**
+ * Every setting of the gateway, read from the environment and validated once at start-up.
+ * A bad value stops start-up with a message that names the variable; nothing else in the
+ * code reads process.env.
+ */
+import { z } from "zod";
+import { FINGERPRINT_BACKENDS, FINGERPRINT_MODELS, type FingerprintBackend, type FingerprintModel } from "./domain/model.js";
+import { DEFAULT_ROUTING_POLICY, type RoutingPolicy } from "./domain/routing.js";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(min).max(max);
+const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+const RoutingSchema = z
+  .string()
+  .transform((text, ctx) => {
+    const routes: Partial<Record<FingerprintModel, FingerprintBackend>> = {};
+    for (const pair of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [model, backend] = pair.split("=").map((s) => s.trim().toUpperCase());
+      if (!(FINGERPRINT_MODELS as readonly string[]).includes(model) || !(FINGERPRINT_BACKENDS as readonly string[]).includes(backend ?? "")) {
+        ctx.addIssue({ code: "custom", message: `"${pair}" is not MODEL=BACKEND with MODEL in ${FINGERPRINT_MODELS.join("|")} and BACKEND in ICE|MPS` });
+        return z.NEVER;
+      }
+      routes[model as FingerprintModel] = backend as FingerprintBackend;
+    }
+    return { ...DEFAULT_ROUTING_POLICY.modelBackends, ...routes };
+  });
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: int(0, 65535).default(4000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+      .default("file:./data/gateway.db"),
+    DEFAULT_TENANT: z.string().min(1).max(64).default("default"),
+
+    ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    ICE_ENDPOINT: z.string().min(1).default("ice.{region}.aliyuncs.com"),
+    MPS_ENDPOINT: z.string().min(1).default("mts.{region}.aliyuncs.com"),
+    BACKEND_PROTOCOL: z.enum(["https", "http"]).default("https"),
+    ALIBABA_SIGNATURE_ALGORITHM: z.enum(["v3", "v2"]).default("v3"),
+    BACKEND_CONNECT_TIMEOUT_MS: int(100, 60_000).default(3_000),
+    BACKEND_READ_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    BACKEND_RETRIES: int(0, 10).default(3),
+    BACKEND_RETRY_MIN_DELAY_MS: int(0, 60_000).default(200),
+    BACKEND_RETRY_MAX_DELAY_MS: int(0, 120_000).default(3_000),
+    BACKEND_QPS_LIMIT: int(1, 10_000).optional(),
+
+    DEFAULT_REGION: z.string().min(1).default("cn-shanghai"),
+    ALLOWED_REGIONS: csv.default(["cn-shanghai", "cn-beijing", "cn-hangzhou", "ap-southeast-1"]),
+    ROUTING: RoutingSchema.optional(),
+    ROUTING_FALLBACK_ON_QUOTA: bool.default(true),
+
+    /** How long a create may be in flight before another call or the reconciler may take it over. */
+    CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000),
+
+    EMULATOR_PORT: int(0, 65535).default(0),
+    EMULATOR_ACTIVATION_DELAY_MS: int(0, 3_600_000).default(3_000),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.ALLOWED_REGIONS.includes(env.DEFAULT_REGION)) {
+      ctx.addIssue({ code: "custom", path: ["DEFAULT_REGION"], message: `must be one of ALLOWED_REGIONS (${env.ALLOWED_REGIONS.join(", ")})` });
+    }
+    if (env.BACKEND_RETRY_MIN_DELAY_MS > env.BACKEND_RETRY_MAX_DELAY_MS) {
+      ctx.addIssue({ code: "custom", path: ["BACKEND_RETRY_MIN_DELAY_MS"], message: "must not exceed BACKEND_RETRY_MAX_DELAY_MS" });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  http: { host: string; port: number };
+  logLevel: Env["LOG_LEVEL"];
+  databaseUrl: string;
+  defaultTenant: string;
+  /** "embedded": no cloud credentials, the emulator runs in-process. "cloud": real endpoints. */
+  mode: "embedded" | "cloud";
+  cloud: {
+    credentials?: { accessKeyId: string; accessKeySecret: string };
+    endpoints: Record<FingerprintBackend, string>;
+    protocol: "http" | "https";
+    signatureAlgorithm: "v3" | "v2";
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+    retry: { retries: number; minDelayMs: number; maxDelayMs: number };
+    qpsLimit?: number;
+  };
+  regions: { default: string; allowed: string[] };
+  routing: RoutingPolicy;
+  createIntentStaleMs: number;
+  emulator: { port: number; activationDelayMs: number };
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Names of settings whose values must never be printed. */
+export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] as const;
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  // Checked apart from the schema so it is reported together with any other problem.
+  const pairProblem =
+    !!present.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!present.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+      ? [
+          `${present.ALIBABA_CLOUD_ACCESS_KEY_ID ? "ALIBABA_CLOUD_ACCESS_KEY_SECRET" : "ALIBABA_CLOUD_ACCESS_KEY_ID"}: set both ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or neither (embedded emulator mode)`,
+        ]
+      : [];
+  if (!parsed.success || pairProblem.length > 0) {
+    throw new ConfigError([
+      ...pairProblem,
+      ...(parsed.error?.issues ?? []).map((issue) => {
+        const name = String(issue.path[0] ?? "settings");
+        const shown = (SECRET_SETTINGS as readonly string[]).includes(name) || present[name] === undefined ? "" : ` (got "${present[name]}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    ]);
+  }
+  const env = parsed.data;
+  const credentials =
+    env.ALIBABA_CLOUD_ACCESS_KEY_ID && env.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+      ? { accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET }
+      : undefined;
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT },
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    defaultTenant: env.DEFAULT_TENANT,
+    mode: credentials ? "cloud" : "embedded",
+    cloud: {
+      credentials,
+      endpoints: { ICE: env.ICE_ENDPOINT, MPS: env.MPS_ENDPOINT },
+      protocol: env.BACKEND_PROTOCOL,
+      signatureAlgorithm: env.ALIBABA_SIGNATURE_ALGORITHM,
+      connectTimeoutMs: env.BACKEND_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: env.BACKEND_READ_TIMEOUT_MS,
+      retry: { retries: env.BACKEND_RETRIES, minDelayMs: env.BACKEND_RETRY_MIN_DELAY_MS, maxDelayMs: env.BACKEND_RETRY_MAX_DELAY_MS },
+      qpsLimit: env.BACKEND_QPS_LIMIT,
+    },
+    regions: { default: env.DEFAULT_REGION, allowed: env.ALLOWED_REGIONS },
+    routing: { modelBackends: env.ROUTING ?? DEFAULT_ROUTING_POLICY.modelBackends, fallbackOnQuota: env.ROUTING_FALLBACK_ON_QUOTA },
+    createIntentStaleMs: env.CREATE_INTENT_STALE_MS,
+    emulator: { port: env.EMULATOR_PORT, activationDelayMs: env.EMULATOR_ACTIVATION_DELAY_MS },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Shapes every error a client sees. GatewayErrors keep their code and message and gain
+ * only safe details; GraphQL's own refusals (parse, validation, variable coercion) become
+ * BAD_USER_INPUT with the original reason; anything else is a bug or an outage, logged in
+ * full here and shown to the client without internals.
+ */
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { GatewayError } from "../domain/errors.js";
+
+const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
+
+/** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
+const SAFE_DETAILS = ["field", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
+
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof GatewayError) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      for (const key of SAFE_DETAILS) if (original.details[key] !== undefined) extensions[key] = original.details[key];
+      return { ...base, message: original.message, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && INPUT_REFUSALS.has(code)) {
+      return { ...base, extensions: { code: "BAD_USER_INPUT", reason: code } };
+    }
+    if (isDatabaseFailure(original)) {
+      log.error({ err: original, path: formatted.path }, "database failure while resolving");
+      return { ...base, message: "The gateway's database is unavailable; retry shortly.", extensions: { code: "BACKEND_UNAVAILABLE", reason: "DATABASE", retryable: true } };
+    }
+    log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
+    return { ...base, message: "The gateway failed unexpectedly; it has been logged. Retry, and report it if it persists.", extensions: { code: "BACKEND_ERROR", reason: "INTERNAL" } };
+  };
+}
+
+function isDatabaseFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? "";
+  return name.startsWith("PrismaClient") || name === "DriverAdapterError";
+}

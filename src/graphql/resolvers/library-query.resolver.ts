@@ -1,0 +1,60 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context.js";
+import { fromGlobalId, libraryIdFrom } from "../global-id.js";
+import { FingerprintLibraryConnection } from "../types/connection.js";
+import { FingerprintLibraryFilter } from "../types/inputs.js";
+import { FingerprintLibraryType } from "../types/library.js";
+import { Node } from "../types/node.js";
+
+@Resolver(() => FingerprintLibraryConnection)
+export class LibraryQueryResolver {
+  @Query(() => Node, { nullable: true, description: "Any object by its global id; null when there is none (or it is another tenant's)." })
+  async node(@Arg("id", () => ID, { description: "A global id." }) id: string, @Ctx() ctx: GatewayContext): Promise<Node | null> {
+    const parsed = fromGlobalId(id);
+    if (!parsed || parsed.type !== "FingerprintLibrary") return null;
+    const library = await ctx.loaders.libraryById.load(parsed.id);
+    return library ? FingerprintLibraryType.from(library) : null;
+  }
+
+  @Query(() => FingerprintLibraryType, { nullable: true, description: "One library from the registry; null when there is none." })
+  async fingerprintLibrary(
+    @Arg("id", () => ID, { description: "The library's id." }) id: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<FingerprintLibraryType | null> {
+    const library = await ctx.loaders.libraryById.load(libraryIdFrom(id));
+    return library ? FingerprintLibraryType.from(library) : null;
+  }
+
+  @Query(() => FingerprintLibraryConnection, { description: "The registry's libraries, oldest first, a page at a time." })
+  async fingerprintLibraries(
+    @Ctx() ctx: GatewayContext,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100; default 20." }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: "The endCursor of the previous page." }) after?: string | null,
+    @Arg("filter", () => FingerprintLibraryFilter, { nullable: true, description: "Only libraries matching every given field." })
+    filter?: FingerprintLibraryFilter | null,
+  ): Promise<FingerprintLibraryConnection> {
+    const page = await ctx.services.queries.page(ctx.tenantId, { first, after, filter: filter ? { ...stripNulls(filter) } : null });
+    const edges = page.items.map(({ library, cursor }) => ({ cursor, node: FingerprintLibraryType.from(library) }));
+    return Object.assign(new FingerprintLibraryConnection(), {
+      edges,
+      nodes: edges.map((edge) => edge.node),
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      totalCountLoader: page.totalCount,
+    });
+  }
+
+  @FieldResolver(() => Int, { description: "How many libraries match the filter, over all pages." })
+  totalCount(@Root() connection: FingerprintLibraryConnection): Promise<number> {
+    return connection.totalCountLoader();
+  }
+}
+
+/** GraphQL gives explicit nulls for omitted input fields; the store wants them absent. */
+function stripNulls<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as never;
+}

@@ -1,0 +1,62 @@
+/** The express application: /graphql (Apollo), liveness, readiness and metrics. */
+import { expressMiddleware } from "@as-integrations/express5";
+import type { ApolloServer } from "@apollo/server";
+import express, { type Express } from "express";
+import type { GatewayContext } from "../graphql/context.js";
+import type { Store } from "../store/ports.js";
+import type { GatewayMetrics } from "./metrics.js";
+
+export interface HttpAppDeps {
+  apollo: ApolloServer<GatewayContext>;
+  context: (req: express.Request) => Promise<GatewayContext>;
+  store: Store;
+  metrics: GatewayMetrics;
+  /** JSON bodies above this are refused with 413 before parsing. */
+  bodyLimit: string;
+}
+
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await deps.store.ping();
+      res.json({ status: "ready", database: deps.store.kind });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: deps.store.kind, reason: "the database did not answer" });
+    }
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.use(
+    "/graphql",
+    express.json({ limit: deps.bodyLimit }),
+    expressMiddleware(deps.apollo, { context: ({ req }) => deps.context(req) }),
+  );
+
+  // Body-parser refusals (invalid JSON, too large) answer in GraphQL's error shape, never
+  // express's HTML page with a stack trace.
+  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message =
+      error.type === "entity.too.large"
+        ? `The request body is larger than ${deps.bodyLimit}.`
+        : error.type === "entity.parse.failed"
+          ? "The request body is not valid JSON."
+          : status < 500
+            ? "The request could not be read."
+            : "The gateway failed unexpectedly.";
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_USER_INPUT" : "BACKEND_ERROR" } }] });
+  });
+
+  return app;
+}

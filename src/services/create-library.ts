@@ -1,0 +1,162 @@
+/**
+ * createFingerprintLibrary: validate, claim the idempotency key, route, call the backend,
+ * record. The intent is written before the backend is called and completed in the same
+ * transaction that inserts the library, so a crash between the backend's answer and the
+ * database write leaves a PENDING intent that CreateRecovery resolves: never a lost library
+ * and never a second one.
+ */
+import { GatewayError } from "../domain/errors.js";
+import type { Library } from "../domain/library.js";
+import {
+  createRequestHash,
+  validateCreateRequest,
+  type CreateLibraryRequest,
+  type CreateValidationContext,
+  type ValidCreateRequest,
+} from "../domain/create-input.js";
+import { candidateBackends, type RoutingPolicy } from "../domain/routing.js";
+import type { Backends } from "../backends/index.js";
+import type { CreateIntent, Store } from "../store/ports.js";
+import type { CreateRecovery } from "./create-recovery.js";
+import { libraryFromBackend } from "./library-from-backend.js";
+
+export interface CreateLibraryResult {
+  library: Library;
+  replayed: boolean;
+}
+
+export interface CreateLibraryDeps {
+  store: Store;
+  backends: Backends;
+  routing: RoutingPolicy;
+  regions: CreateValidationContext;
+  recovery: CreateRecovery;
+  /** How long an intent may stay PENDING before another caller may take it over. */
+  staleAfterMs: number;
+  /** How often a caller waiting on someone else's create looks again. */
+  pollIntervalMs?: number;
+}
+
+export class CreateLibrary {
+  /** Same-process callers with the same key share one flight instead of polling the database. */
+  private readonly inFlight = new Map<string, { inputHash: string; result: Promise<CreateLibraryResult> }>();
+
+  constructor(private readonly deps: CreateLibraryDeps) {}
+
+  async execute(tenantId: string, request: CreateLibraryRequest): Promise<CreateLibraryResult> {
+    const valid = validateCreateRequest(request, this.deps.regions);
+    const inputHash = createRequestHash(valid);
+    if (!valid.idempotencyKey) return this.createOnce(tenantId, valid, inputHash);
+
+    const flightKey = `${tenantId}\u0000${valid.idempotencyKey}`;
+    const running = this.inFlight.get(flightKey);
+    if (running) {
+      if (running.inputHash !== inputHash) throw keyReused(valid.idempotencyKey);
+      return { library: (await running.result).library, replayed: true };
+    }
+    const result = this.createOnce(tenantId, valid, inputHash);
+    this.inFlight.set(flightKey, { inputHash, result });
+    try {
+      return await result;
+    } finally {
+      this.inFlight.delete(flightKey);
+    }
+  }
+
+  private async createOnce(tenantId: string, valid: ValidCreateRequest, inputHash: string): Promise<CreateLibraryResult> {
+    const claim = await this.deps.store.intents.claim({
+      tenantId,
+      idempotencyKey: valid.idempotencyKey,
+      inputHash,
+      input: JSON.stringify(valid),
+      region: valid.region,
+    });
+    if (claim.claimed) return { library: await this.perform(claim.intent, valid), replayed: false };
+    return this.awaitOther(claim.intent, valid, inputHash);
+  }
+
+  /** Someone else holds the key: answer their library, or take over if they died. */
+  private async awaitOther(intent: CreateIntent, valid: ValidCreateRequest, inputHash: string): Promise<CreateLibraryResult> {
+    if (intent.inputHash !== inputHash) throw keyReused(valid.idempotencyKey);
+    const pollMs = this.deps.pollIntervalMs ?? 50;
+    let current: CreateIntent | null = intent;
+    for (;;) {
+      if (!current) throw new GatewayError("BACKEND_ERROR", "The create this idempotencyKey belongs to disappeared; retry.");
+      if (current.state === "SUCCEEDED" && current.libraryId) {
+        const library = await this.deps.store.libraries.findById(current.tenantId, current.libraryId);
+        if (library) return { library, replayed: true };
+      }
+      if (current.state === "FAILED") {
+        throw new GatewayError(
+          (current.errorCode as GatewayError["code"]) ?? "BACKEND_ERROR",
+          current.errorMessage ?? "The earlier create with this idempotencyKey failed; send it again to retry.",
+        );
+      }
+      if (current.state === "PENDING") {
+        const staleBefore = new Date(Date.now() - this.deps.staleAfterMs);
+        if (current.updatedAt < staleBefore && (await this.deps.store.intents.takeOverStale(current.id, staleBefore))) {
+          // The earlier caller died mid-create; this call finishes (or adopts) its work.
+          return { library: await this.perform(current, valid), replayed: false };
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      current = await this.deps.store.intents.findById(intent.id);
+    }
+  }
+
+  /**
+   * Runs the create for an intent this caller holds. An intent that already reached a
+   * backend (a takeover after a crash or an ambiguous failure) is first looked for there,
+   * so a retry adopts the library instead of making a second one.
+   */
+  private async perform(intent: CreateIntent, valid: ValidCreateRequest): Promise<Library> {
+    const adopted = await this.deps.recovery.adoptIfCreated(intent, valid);
+    if (adopted) return adopted;
+
+    const candidates = candidateBackends(this.deps.routing, valid.model, valid.backend);
+    if (valid.config !== null && candidates[0] === "ICE") await this.fail(intent, badConfigRoute(valid));
+    // ICE takes no Config: a library with one may fall back only to MPS.
+    const usable = valid.config === null ? candidates : candidates.filter((backend) => backend !== "ICE");
+    let lastError: unknown;
+    for (const backend of usable) {
+      await this.deps.store.intents.markCalling(intent.id, backend);
+      try {
+        const created = await this.deps.backends[backend].create(valid.region, valid);
+        await this.deps.store.intents.markBackendCreated(intent.id, created.backendLibraryId);
+        return await this.deps.store.intents.complete(
+          intent.id,
+          libraryFromBackend(intent.tenantId, backend, valid.region, created, valid.config),
+        );
+      } catch (error) {
+        lastError = error;
+        // Quota on the routed backend: the next candidate (the fallback) takes it.
+        if (error instanceof GatewayError && error.code === "QUOTA_EXCEEDED") continue;
+        break;
+      }
+    }
+    return this.fail(intent, lastError);
+  }
+
+  private async fail(intent: CreateIntent, error: unknown): Promise<never> {
+    const gatewayError =
+      error instanceof GatewayError ? error : new GatewayError("BACKEND_ERROR", "The create failed unexpectedly; retry with the same idempotencyKey.", {}, { cause: error });
+    await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
+    throw gatewayError;
+  }
+}
+
+function keyReused(key: string | null): GatewayError {
+  return new GatewayError(
+    "IDEMPOTENCY_KEY_REUSED",
+    `idempotencyKey "${key}" was already used for a different createFingerprintLibrary input; use a new key for a new library.`,
+    { field: "idempotencyKey" },
+  );
+}
+
+function badConfigRoute(valid: ValidCreateRequest): GatewayError {
+  return new GatewayError(
+    "BAD_USER_INPUT",
+    `config is an MPS setting, but ${valid.model} libraries are routed to ICE. Set backend: MPS to keep config, or drop config.`,
+    { field: "config" },
+  );
+}

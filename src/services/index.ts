@@ -1,0 +1,59 @@
+/** Wires the use cases together; the one object the GraphQL layer and the server hold. */
+import type { Logger } from "pino";
+import type { Backends } from "../backends/index.js";
+import type { CreateValidationContext } from "../domain/create-input.js";
+import type { RoutingPolicy } from "../domain/routing.js";
+import type { Store } from "../store/ports.js";
+import { CreateLibrary } from "./create-library.js";
+import { CreateRecovery } from "./create-recovery.js";
+import { LibraryLifecycle } from "./library-lifecycle.js";
+import { LibraryQueries } from "./library-queries.js";
+import { createLiveLibraryReader, type LiveLibraryReader } from "./live-library-reader.js";
+import { StatusRecorder } from "./status-recorder.js";
+
+export interface ServiceSettings {
+  routing: RoutingPolicy;
+  regions: CreateValidationContext;
+  createIntentStaleMs: number;
+}
+
+export interface Services {
+  store: Store;
+  backends: Backends;
+  create: CreateLibrary;
+  lifecycle: LibraryLifecycle;
+  queries: LibraryQueries;
+  recovery: CreateRecovery;
+  recorder: StatusRecorder;
+  /** A fresh batching reader; one per request or watcher round, so batches never mix. */
+  liveReader(): LiveLibraryReader;
+  settings: ServiceSettings;
+}
+
+export function createServices(store: Store, backends: Backends, settings: ServiceSettings, log: Logger): Services {
+  const recorder = new StatusRecorder(store);
+  const recovery = new CreateRecovery(store, backends, log);
+  return {
+    store,
+    backends,
+    recorder,
+    recovery,
+    settings,
+    queries: new LibraryQueries(store),
+    lifecycle: new LibraryLifecycle({
+      store,
+      backends,
+      recorder,
+      regions: { default: settings.regions.defaultRegion, allowed: settings.regions.allowedRegions },
+    }),
+    create: new CreateLibrary({
+      store,
+      backends,
+      routing: settings.routing,
+      regions: settings.regions,
+      recovery,
+      staleAfterMs: settings.createIntentStaleMs,
+    }),
+    liveReader: () => createLiveLibraryReader(backends),
+  };
+}

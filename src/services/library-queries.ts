@@ -1,0 +1,57 @@
+/** Reads over the registry: one library, many by id (the DataLoader batch), and pages. */
+import { badInput } from "../domain/errors.js";
+import type { Library } from "../domain/library.js";
+import type { LibraryCursor, LibraryFilter, Store } from "../store/ports.js";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface LibraryPageResult {
+  items: Array<{ library: Library; cursor: string }>;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+export class LibraryQueries {
+  constructor(private readonly store: Store) {}
+
+  async byIds(tenantId: string, ids: readonly string[]): Promise<Array<Library | null>> {
+    const rows = await this.store.libraries.findManyByIds(tenantId, ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async page(tenantId: string, args: { first?: number | null; after?: string | null; filter?: LibraryFilter | null }): Promise<LibraryPageResult> {
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+      throw badInput("first", `first must be between 0 and ${MAX_PAGE_SIZE}; got ${first}.`);
+    }
+    const after = args.after ? decodeCursor(args.after) : undefined;
+    const filter = args.filter ?? {};
+    const page = await this.store.libraries.list(tenantId, filter, first, after);
+    return {
+      items: page.items.map((library) => ({ library, cursor: encodeCursor(library) })),
+      hasNextPage: page.hasNextPage,
+      // Forward-only pagination: a page after a cursor always has one before it.
+      hasPreviousPage: after !== undefined,
+      // Counted only when the client asks for totalCount.
+      totalCount: () => this.store.libraries.count(tenantId, filter),
+    };
+  }
+}
+
+/** Opaque to clients; inside, the keyset position (createdAt, id) of the last row seen. */
+export function encodeCursor(library: Pick<Library, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([library.createdAt.getTime(), library.id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): LibraryCursor {
+  try {
+    const [time, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof time === "number" && Number.isFinite(time) && typeof id === "string" && id.length > 0) return { createdAt: new Date(time), id };
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput("after", "after is not a cursor this gateway issued; pass an endCursor from a previous page.");
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const problems = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("loadConfig", () => {
+  it("defaults to embedded mode on SQLite under ./data", () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe("embedded");
+    expect(config.databaseUrl).toBe("file:./data/gateway.db");
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 4000 });
+    expect(config.routing.modelBackends).toEqual({ VIDEO: "ICE", AUDIO: "ICE", IMAGE: "MPS", TEXT: "MPS" });
+    expect(config.routing.fallbackOnQuota).toBe(true);
+  });
+
+  it("switches to cloud mode with both keys", () => {
+    const config = loadConfig({ ALIBABA_CLOUD_ACCESS_KEY_ID: "id", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s3cret" });
+    expect(config.mode).toBe("cloud");
+    expect(config.cloud.credentials).toEqual({ accessKeyId: "id", accessKeySecret: "s3cret" });
+  });
+
+  it("names each bad setting, and never echoes the secret", () => {
+    const found = problems({ PORT: "eighty", DATABASE_URL: "mysql://x", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s3cret", ROUTING: "VIDEO=AWS" });
+    expect(found.join("\n")).toMatch(/^PORT: /m);
+    expect(found.join("\n")).toMatch(/^DATABASE_URL: must start with file:/m);
+    expect(found.join("\n")).toMatch(/^ALIBABA_CLOUD_ACCESS_KEY_ID: set both/m);
+    expect(found.join("\n")).toMatch(/^ROUTING: "VIDEO=AWS" is not MODEL=BACKEND/m);
+    expect(found.join("\n")).not.toContain("s3cret");
+  });
+
+  it("reads a routing override and keeps the other defaults", () => {
+    expect(loadConfig({ ROUTING: "video=mps" }).routing.modelBackends).toEqual({ VIDEO: "MPS", AUDIO: "ICE", IMAGE: "MPS", TEXT: "MPS" });
+  });
+
+  it("requires the default region to be allowed", () => {
+    expect(problems({ DEFAULT_REGION: "cn-beijing", ALLOWED_REGIONS: "cn-shanghai" })[0]).toMatch(/^DEFAULT_REGION: must be one of ALLOWED_REGIONS/);
+  });
+});

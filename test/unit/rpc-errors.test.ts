@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { certainlyNotApplied, toGatewayError } from "../../src/backends/rpc-errors.js";
+
+describe("toGatewayError", () => {
+  it.each([
+    [{ statusCode: 400, code: "Throttling", message: "slow down" }, "BACKEND_THROTTLED"],
+    [{ statusCode: 400, code: "Throttling.User" }, "BACKEND_THROTTLED"],
+    [{ statusCode: 500, code: "InternalError" }, "BACKEND_UNAVAILABLE"],
+    [{ statusCode: 503, code: "ServiceUnavailable" }, "BACKEND_UNAVAILABLE"],
+    [{ code: "ECONNREFUSED" }, "BACKEND_UNAVAILABLE"],
+    [{ code: "ECONNRESET" }, "BACKEND_UNAVAILABLE"],
+    [{ code: "ReadTimeout" }, "BACKEND_UNAVAILABLE"],
+    [{ statusCode: 400, code: "QuotaExceeded.Library", message: "at most 5" }, "QUOTA_EXCEEDED"],
+    [{ statusCode: 400, code: "InvalidParameter.RegionNotSupported" }, "UNSUPPORTED_REGION"],
+    [{ statusCode: 404, code: "InvalidParameter.ResourceNotFound" }, "NOT_FOUND"],
+    [{ statusCode: 400, code: "SignatureDoesNotMatch", message: "string to sign: POST&%2F&AccessKeyId%3DLTAIsecretish" }, "BACKEND_ERROR"],
+    [{ statusCode: 404, code: "InvalidAccessKeyId.NotFound" }, "BACKEND_ERROR"],
+    [{ statusCode: 400, code: "InvalidTimeStamp.Expired" }, "BACKEND_ERROR"],
+    [{ statusCode: 400, code: "SignatureNonceUsed" }, "BACKEND_ERROR"],
+    [{ statusCode: 403, code: "Forbidden.RAM" }, "BACKEND_ERROR"],
+    [{ statusCode: 404, code: "InvalidAction.NotFound" }, "BACKEND_ERROR"],
+    [{ statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON" }, "BAD_USER_INPUT"],
+    [{ statusCode: 400, code: "MissingName" }, "BAD_USER_INPUT"],
+  ])("maps %j to %s", (failure, code) => {
+    expect(toGatewayError("MPS", "CreateFpShotDB", failure).code).toBe(code);
+  });
+
+  it("never repeats the backend's message for an authentication refusal", () => {
+    const error = toGatewayError("ICE", "ListDNADB", { statusCode: 400, code: "SignatureDoesNotMatch", message: "server string to sign is: secret-stuff", requestId: "R1" });
+    expect(error.message).not.toContain("secret-stuff");
+    expect(error.message).toContain("R1");
+    expect(error.details).toMatchObject({ backendCode: "SignatureDoesNotMatch", backendRequestId: "R1" });
+  });
+
+  it("passes the backend's message on for a parameter error, so the caller can fix it", () => {
+    expect(toGatewayError("MPS", "CreateFpShotDB", { statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON." }).message).toContain(
+      "Config is not valid JSON.",
+    );
+  });
+});
+
+describe("certainlyNotApplied", () => {
+  it("is true only for refusals that happen before the backend acts", () => {
+    expect(certainlyNotApplied({ statusCode: 400, code: "Throttling" })).toBe(true);
+    expect(certainlyNotApplied({ code: "ECONNREFUSED" })).toBe(true);
+    expect(certainlyNotApplied({ statusCode: 500, code: "InternalError" })).toBe(false);
+    expect(certainlyNotApplied({ code: "ReadTimeout" })).toBe(false);
+    expect(certainlyNotApplied({ code: "ECONNRESET" })).toBe(false);
+  });
+});
