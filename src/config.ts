@@ -61,12 +61,32 @@ const EnvSchema = z
     /** How long a create may be in flight before another call or the reconciler may take it over. */
     CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000),
 
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+    /** Redis channel of the events; deployments sharing one Redis need different ones. */
+    EVENT_CHANNEL: z.string().min(1).max(200).default("fingerprint-gateway:library-events"),
+    WATCHER_ENABLED: bool.default(true),
+    WATCHER_TICK_MS: int(10, 60_000).default(500),
+    WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000),
+    WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000),
+    WATCHER_BATCH_SIZE: int(1, 10_000).default(500),
+    WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000),
+    EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000),
+    EVENT_SWEEP_LOOKBACK_MS: int(1_000, 3_600_000).default(60_000),
+    SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000),
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
     EMULATOR_PORT: int(0, 65535).default(0),
     EMULATOR_ACTIVATION_DELAY_MS: int(0, 3_600_000).default(3_000),
   })
   .superRefine((env, ctx) => {
     if (!env.ALLOWED_REGIONS.includes(env.DEFAULT_REGION)) {
       ctx.addIssue({ code: "custom", path: ["DEFAULT_REGION"], message: `must be one of ALLOWED_REGIONS (${env.ALLOWED_REGIONS.join(", ")})` });
+    }
+    if (env.WATCHER_MIN_INTERVAL_MS > env.WATCHER_MAX_INTERVAL_MS) {
+      ctx.addIssue({ code: "custom", path: ["WATCHER_MIN_INTERVAL_MS"], message: "must not exceed WATCHER_MAX_INTERVAL_MS" });
+    }
+    if (env.EVENT_SWEEP_LOOKBACK_MS < 2 * env.EVENT_SWEEP_INTERVAL_MS) {
+      ctx.addIssue({ code: "custom", path: ["EVENT_SWEEP_LOOKBACK_MS"], message: "must be at least twice EVENT_SWEEP_INTERVAL_MS, or a lost event could fall between sweeps" });
     }
     if (env.BACKEND_RETRY_MIN_DELAY_MS > env.BACKEND_RETRY_MAX_DELAY_MS) {
       ctx.addIssue({ code: "custom", path: ["BACKEND_RETRY_MIN_DELAY_MS"], message: "must not exceed BACKEND_RETRY_MAX_DELAY_MS" });
@@ -96,6 +116,9 @@ export interface Config {
   regions: { default: string; allowed: string[] };
   routing: RoutingPolicy;
   createIntentStaleMs: number;
+  events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number };
+  watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
+  shutdownGraceMs: number;
   emulator: { port: number; activationDelayMs: number };
 }
 
@@ -107,7 +130,8 @@ export class ConfigError extends Error {
 }
 
 /** Names of settings whose values must never be printed. */
-export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] as const;
+// URLs may carry a password, so their values are not echoed either.
+export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "DATABASE_URL", "REDIS_URL"] as const;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -155,6 +179,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     regions: { default: env.DEFAULT_REGION, allowed: env.ALLOWED_REGIONS },
     routing: { modelBackends: env.ROUTING ?? DEFAULT_ROUTING_POLICY.modelBackends, fallbackOnQuota: env.ROUTING_FALLBACK_ON_QUOTA },
     createIntentStaleMs: env.CREATE_INTENT_STALE_MS,
+    events: {
+      redisUrl: env.REDIS_URL,
+      channel: env.EVENT_CHANNEL,
+      sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_MS,
+      sweepLookbackMs: env.EVENT_SWEEP_LOOKBACK_MS,
+      subscriberBuffer: env.SUBSCRIBER_BUFFER,
+    },
+    watcher: {
+      enabled: env.WATCHER_ENABLED,
+      tickMs: env.WATCHER_TICK_MS,
+      minIntervalMs: env.WATCHER_MIN_INTERVAL_MS,
+      maxIntervalMs: env.WATCHER_MAX_INTERVAL_MS,
+      batchSize: env.WATCHER_BATCH_SIZE,
+      leaseTtlMs: env.WATCHER_LEASE_TTL_MS,
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     emulator: { port: env.EMULATOR_PORT, activationDelayMs: env.EMULATOR_ACTIVATION_DELAY_MS },
   };
 }

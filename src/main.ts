@@ -15,18 +15,28 @@ async function main(): Promise<void> {
     throw error;
   }
   const gateway = await startGateway(config);
+  let stopping = false;
   const shutdown = (signal: string) => {
-    gateway.log.info({ signal }, "shutting down");
+    if (stopping) return;
+    stopping = true;
+    gateway.log.info({ signal }, "shutting down: draining HTTP and WebSockets, stopping the watcher");
+    // Nothing forces the exit on success: the process ends when the last handle closes,
+    // which proves shutdown leaves none open. The watchdog only reports the opposite.
+    const watchdog = setTimeout(() => {
+      gateway.log.error("shutdown left open handles; exiting with 1");
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000);
+    watchdog.unref();
     gateway.close().then(
-      () => process.exit(0),
+      () => gateway.log.info("stopped"),
       (error) => {
         gateway.log.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        process.exitCode = 1;
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 main().catch((error) => {

@@ -32,3 +32,15 @@ export function isFingerprintBackend(value: unknown): value is FingerprintBacken
 export function otherBackend(backend: FingerprintBackend): FingerprintBackend {
   return backend === "ICE" ? "MPS" : "ICE";
 }
+
+/**
+ * The watcher's unit of ownership: every library belongs to one shard (from its id), and an
+ * instance polls only the shards whose lease it holds.
+ */
+export const WATCHER_SHARD_COUNT = 16;
+
+export function shardOf(libraryId: string): number {
+  let hash = 0;
+  for (let i = 0; i < libraryId.length; i++) hash = (Math.imul(hash, 31) + libraryId.charCodeAt(i)) | 0;
+  return Math.abs(hash) % WATCHER_SHARD_COUNT;
+}

@@ -4,26 +4,30 @@
  */
 import DataLoader from "dataloader";
 import type { Library } from "../domain/library.js";
+import type { EventRelay } from "../events/event-relay.js";
 import type { Services } from "../services/index.js";
-import type { LiveLibraryReader } from "../services/live-library-reader.js";
+import type { LiveReads } from "../services/live-library-reader.js";
 
 export interface GatewayContext {
   tenantId: string;
   services: Services;
+  /** This instance's fan-out of status events, for subscriptions. */
+  events: EventRelay;
   loaders: {
     /** Registry reads by internal id: one query per request, however many ids. */
     libraryById: DataLoader<string, Library | null>;
-    live: LiveLibraryReader;
+    live: LiveReads;
   };
 }
 
-export function createContext(services: Services, tenantId: string): GatewayContext {
+export function createContext(services: Services, events: EventRelay, tenantId: string): GatewayContext {
   return {
     tenantId,
     services,
+    events,
     loaders: {
       libraryById: new DataLoader((ids) => services.queries.byIds(tenantId, ids)),
-      live: services.liveReader(),
+      live: services.liveReads(),
     },
   };
 }

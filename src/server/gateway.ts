@@ -4,7 +4,6 @@
  * then recovery of interrupted creates, then HTTP. Stopping runs the same list backwards.
  */
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -13,18 +12,25 @@ import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/errors.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
+import { createEventBus } from "../events/event-bus.js";
+import { EventRelay } from "../events/event-relay.js";
+import { ActivationWatcher } from "../services/activation-watcher.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore } from "../store/index.js";
 import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulator.js";
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
+import { startWebSocketEndpoint } from "./websocket.js";
 
 export interface RunningGateway {
   /** http://host:port */
   url: string;
   graphqlUrl: string;
   services: Services;
+  events: EventRelay;
+  /** Null when WATCHER_ENABLED=false. */
+  watcher: ActivationWatcher | null;
   /** Set in embedded mode: the emulator's base URL. */
   emulatorUrl?: string;
   log: Logger;
@@ -82,9 +88,20 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       log,
     );
 
+    // Events: recorded with each status change (in the store's transaction), carried to every
+    // instance by the bus, fanned out to this instance's subscribers by the relay.
+    const bus = await createEventBus({ redisUrl: config.events.redisUrl, channel: config.events.channel, log });
+    cleanup.push(() => bus.close());
+    const events = new EventRelay(bus, store, config.events, log);
+    await events.start();
+    log.debug({ bus: bus.kind }, "event relay started");
+    cleanup.push(() => events.stop());
+    services.recorder.onEvent((event) => events.publish(event));
+
     // Creates interrupted by a crash are settled now and then every stale period, so a
     // retry with the same idempotencyKey finds them done.
     await services.recovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "create recovery failed at start-up"));
+    log.debug("start-up recovery sweep done");
     const sweeper = setInterval(() => {
       services.recovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "create recovery sweep failed"));
     }, config.createIntentStaleMs);
@@ -92,19 +109,23 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     cleanup.push(async () => clearInterval(sweeper));
 
     const httpServer: Server = createServer();
+    const schema = await buildGatewaySchema();
+    const formatError = createErrorFormatter(log);
+    const contextFor = async () => createContext(services, events, config.defaultTenant);
     const apollo = new ApolloServer<GatewayContext>({
-      schema: await buildGatewaySchema(),
-      formatError: createErrorFormatter(log),
+      schema,
+      formatError,
       includeStacktraceInErrorResponses: false,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin()],
+      plugins: [metrics.apolloPlugin()],
       logger: log,
     });
     await apollo.start();
+    log.debug("graphql server started");
     cleanup.push(() => apollo.stop());
 
     const app = createHttpApp({
       apollo,
-      context: async () => createContext(services, config.defaultTenant),
+      context: contextFor,
       store,
       metrics,
       bodyLimit: "1mb",
@@ -117,18 +138,38 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     cleanup.push(
       () =>
         new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
+          // Requests in flight get SHUTDOWN_GRACE_MS to finish; idle keep-alive sockets go now.
+          const force = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+          force.unref();
+          httpServer.close(() => {
+            clearTimeout(force);
+            resolve();
+          });
           httpServer.closeIdleConnections();
         }),
     );
 
+    const webSockets = startWebSocketEndpoint({ httpServer, path: "/graphql", schema, context: contextFor, formatError });
+    cleanup.push(() => webSockets.close());
+
+    let watcher: ActivationWatcher | null = null;
+    if (config.watcher.enabled) {
+      const started = new ActivationWatcher(store, services.lifecycle, services.liveReads, config.watcher, log);
+      started.start();
+      watcher = started;
+      cleanup.push(() => started.stop());
+    }
+
     const { port } = httpServer.address() as AddressInfo;
     const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
     const url = `http://${host}:${port}`;
-    log.info({ url: `${url}/graphql`, database: store.kind, mode: config.mode }, "fingerprint gateway ready");
+    log.info(
+      { url: `${url}/graphql`, database: store.kind, events: bus.kind, watcher: watcher?.instanceId ?? "off", mode: config.mode },
+      "fingerprint gateway ready",
+    );
 
     let closed: Promise<void> | undefined;
-    return { url, graphqlUrl: `${url}/graphql`, services, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
+    return { url, graphqlUrl: `${url}/graphql`, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
   } catch (error) {
     await stop();
     throw error;

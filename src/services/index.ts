@@ -8,7 +8,7 @@ import { CreateLibrary } from "./create-library.js";
 import { CreateRecovery } from "./create-recovery.js";
 import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
-import { createLiveLibraryReader, type LiveLibraryReader } from "./live-library-reader.js";
+import { createLiveReads, type LiveReads } from "./live-library-reader.js";
 import { StatusRecorder } from "./status-recorder.js";
 
 export interface ServiceSettings {
@@ -25,8 +25,8 @@ export interface Services {
   queries: LibraryQueries;
   recovery: CreateRecovery;
   recorder: StatusRecorder;
-  /** A fresh batching reader; one per request or watcher round, so batches never mix. */
-  liveReader(): LiveLibraryReader;
+  /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
+  liveReads(): LiveReads;
   settings: ServiceSettings;
 }
 
@@ -54,6 +54,6 @@ export function createServices(store: Store, backends: Backends, settings: Servi
       recovery,
       staleAfterMs: settings.createIntentStaleMs,
     }),
-    liveReader: () => createLiveLibraryReader(backends),
+    liveReads: () => createLiveReads(backends),
   };
 }

@@ -8,7 +8,7 @@ import type { FingerprintBackend } from "../domain/model.js";
 import type { Backends } from "../backends/index.js";
 import { DuplicateLibraryError, type Store } from "../store/ports.js";
 import { libraryFromBackend } from "./library-from-backend.js";
-import type { LiveLibraryReader } from "./live-library-reader.js";
+import type { LiveReads } from "./live-library-reader.js";
 import type { StatusRecorder } from "./status-recorder.js";
 
 /** What the registry says when the backend no longer lists a library it had. */
@@ -45,21 +45,21 @@ export class LibraryLifecycle {
     }
   }
 
-  async refresh(tenantId: string, id: string, live: LiveLibraryReader): Promise<Library> {
+  async refresh(tenantId: string, id: string, live: LiveReads): Promise<Library> {
     const library = await this.require(tenantId, id);
     return this.refreshLibrary(library, live);
   }
 
   /** Shared with the activation watcher: reads one library's state and records it. */
-  async refreshLibrary(library: Library, live: LiveLibraryReader): Promise<Library> {
+  async refreshLibrary(library: Library, live: LiveReads): Promise<Library> {
     if (library.status === "DELETED") return library;
     if (library.status === "DELETING" && library.deleteJobId) {
-      const [job] = await this.deps.backends[library.backend].deleteJobs(library.region, [library.deleteJobId]);
+      const job = await live.deleteJobs.load({ backend: library.backend, region: library.region, backendLibraryId: library.deleteJobId });
       if (job?.state === "SUCCEEDED") return this.deps.recorder.record(library, { status: "DELETED", rawStatus: "deleted", deleteJobId: null });
       if (job?.state === "RUNNING") return library;
       // The job failed or vanished: the library's own status tells what is true now.
     }
-    const found = await live.load({ backend: library.backend, region: library.region, backendLibraryId: library.backendLibraryId });
+    const found = await live.libraries.load({ backend: library.backend, region: library.region, backendLibraryId: library.backendLibraryId });
     if (!found) return this.deps.recorder.record(library, { status: "DELETED", rawStatus: ABSENT_RAW_STATUS, deleteJobId: null });
     return this.deps.recorder.record(library, {
       status: found.status,
@@ -74,7 +74,7 @@ export class LibraryLifecycle {
     backend: FingerprintBackend,
     backendLibraryId: string,
     region: string | null | undefined,
-    live: LiveLibraryReader,
+    live: LiveReads,
   ): Promise<Library> {
     const id = backendLibraryId.trim();
     if (!BACKEND_ID_PATTERN.test(id)) {
@@ -87,7 +87,7 @@ export class LibraryLifecycle {
     const existing = await this.deps.store.libraries.findByBackendId(tenantId, backend, where, id);
     if (existing) return this.refreshLibrary(existing, live);
 
-    const found = await live.load({ backend, region: where, backendLibraryId: id });
+    const found = await live.libraries.load({ backend, region: where, backendLibraryId: id });
     if (!found) throw new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this gateway's account.`);
     try {
       return await this.deps.store.libraries.insert(libraryFromBackend(tenantId, backend, where, found));

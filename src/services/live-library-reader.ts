@@ -1,26 +1,49 @@
 /**
- * Reads libraries' live state from the backends in as few calls as the services allow:
- * every lookup made while one request (or one watcher round) runs is collected by
- * DataLoader, grouped by backend and region, and sent as List calls of at most ten ids,
- * all groups in parallel. Never one backend call per library.
+ * Reads live state from the backends in as few calls as the services allow: every lookup
+ * made while one request (or one watcher round) runs is collected by DataLoader, grouped by
+ * backend and region, and sent as List (or Query) calls of at most ten ids, all groups in
+ * parallel. Never one backend call per library.
  */
 import DataLoader from "dataloader";
 import { MAX_IDS_PER_LIST_CALL, type FingerprintBackend } from "../domain/model.js";
 import type { BackendLibrary, Backends } from "../backends/index.js";
+import type { DeleteJobStatus } from "../backends/port.js";
 
 export interface LiveKey {
   backend: FingerprintBackend;
   region: string;
+  /** A library id (ICE DBId, MPS FpDBId) or, for delete jobs, a job id. */
   backendLibraryId: string;
 }
 
 /** `null` means the backend does not have it (for this account). */
 export type LiveLibraryReader = DataLoader<LiveKey, BackendLibrary | null, string>;
+export type DeleteJobReader = DataLoader<LiveKey, DeleteJobStatus | null, string>;
+
+export interface LiveReads {
+  libraries: LiveLibraryReader;
+  deleteJobs: DeleteJobReader;
+}
 
 const keyOf = (key: LiveKey) => `${key.backend}\u0000${key.region}\u0000${key.backendLibraryId}`;
 
-export function createLiveLibraryReader(backends: Backends): LiveLibraryReader {
-  return new DataLoader<LiveKey, BackendLibrary | null, string>(
+export function createLiveReads(backends: Backends): LiveReads {
+  return {
+    libraries: batchedReader(async (backend, region, ids) => {
+      const answer = await backends[backend].lookup(region, ids);
+      return answer.found.map((library) => [library.backendLibraryId, library] as const);
+    }),
+    deleteJobs: batchedReader(async (backend, region, ids) => {
+      const jobs = await backends[backend].deleteJobs(region, ids);
+      return jobs.map((job) => [job.jobId, job] as const);
+    }),
+  };
+}
+
+type BatchFetch<T> = (backend: FingerprintBackend, region: string, ids: string[]) => Promise<ReadonlyArray<readonly [string, T]>>;
+
+function batchedReader<T>(fetch: BatchFetch<T>): DataLoader<LiveKey, T | null, string> {
+  return new DataLoader<LiveKey, T | null, string>(
     async (keys) => {
       const groups = new Map<string, { backend: FingerprintBackend; region: string; ids: Set<string> }>();
       for (const key of keys) {
@@ -29,14 +52,13 @@ export function createLiveLibraryReader(backends: Backends): LiveLibraryReader {
         if (!group) groups.set(groupKey, (group = { backend: key.backend, region: key.region, ids: new Set() }));
         group.ids.add(key.backendLibraryId);
       }
-      const found = new Map<string, BackendLibrary>();
+      const found = new Map<string, T>();
       const failures = new Map<string, Error>();
       await Promise.all(
         [...groups.values()].flatMap(({ backend, region, ids }) =>
           chunk([...ids], MAX_IDS_PER_LIST_CALL).map(async (batch) => {
             try {
-              const answer = await backends[backend].lookup(region, batch);
-              for (const library of answer.found) found.set(keyOf({ backend, region, backendLibraryId: library.backendLibraryId }), library);
+              for (const [id, value] of await fetch(backend, region, batch)) found.set(keyOf({ backend, region, backendLibraryId: id }), value);
             } catch (error) {
               // One failing batch fails only its own keys; the rest of the request goes on.
               for (const id of batch) failures.set(keyOf({ backend, region, backendLibraryId: id }), error as Error);
@@ -46,7 +68,7 @@ export function createLiveLibraryReader(backends: Backends): LiveLibraryReader {
       );
       return keys.map((key) => failures.get(keyOf(key)) ?? found.get(keyOf(key)) ?? null);
     },
-    // Live state must not be cached across a request's mutations (refresh, then read again).
+    // Live state must not be cached within a request either: refresh, then read again.
     { cacheKeyFn: keyOf, cache: false },
   );
 }

@@ -1,19 +1,15 @@
 /**
  * The one place a library's status changes in the registry. Everything that learns a new
  * status (a create, a refresh, a delete, the activation watcher) goes through here, so the
- * rules hold everywhere: activatedAt is set once, on the first ACTIVE, and listeners hear
- * of every real change exactly once.
+ * rules hold everywhere: the change and its event are written in one transaction, only if
+ * the row still says what this writer last saw (so two writers that saw the same change make
+ * one event), activatedAt is set once, and listeners hear of every recorded event once.
  */
 import type { Library } from "../domain/library.js";
 import type { LibraryStatus } from "../domain/model.js";
-import type { Store } from "../store/ports.js";
+import type { LibraryEvent, Store } from "../store/ports.js";
 
-export interface StatusChange {
-  library: Library;
-  previousStatus: LibraryStatus;
-}
-
-export type StatusChangeListener = (change: StatusChange) => void | Promise<void>;
+export type LibraryEventListener = (event: LibraryEvent) => void;
 
 export interface StatusObservation {
   status: LibraryStatus;
@@ -23,11 +19,11 @@ export interface StatusObservation {
 }
 
 export class StatusRecorder {
-  private readonly listeners: StatusChangeListener[] = [];
+  private readonly listeners: LibraryEventListener[] = [];
 
   constructor(private readonly store: Store, private readonly now: () => Date = () => new Date()) {}
 
-  onChange(listener: StatusChangeListener): void {
+  onEvent(listener: LibraryEventListener): void {
     this.listeners.push(listener);
   }
 
@@ -35,15 +31,17 @@ export class StatusRecorder {
   async record(library: Library, observed: StatusObservation): Promise<Library> {
     const jobChanged = observed.deleteJobId !== undefined && observed.deleteJobId !== library.deleteJobId;
     if (library.status === observed.status && library.rawStatus === observed.rawStatus && !jobChanged) return library;
-    const updated = await this.store.libraries.updateStatus(library.id, {
-      status: observed.status,
-      rawStatus: observed.rawStatus,
-      deleteJobId: observed.deleteJobId,
-      activatedAt: observed.status === "ACTIVE" && !library.activatedAt ? this.now() : undefined,
-    });
-    if (updated.status !== library.status) {
-      for (const listener of this.listeners) await listener({ library: updated, previousStatus: library.status });
-    }
-    return updated;
+    const { library: stored, event } = await this.store.libraries.transition(
+      library.id,
+      { status: library.status, rawStatus: library.rawStatus },
+      {
+        status: observed.status,
+        rawStatus: observed.rawStatus,
+        deleteJobId: observed.deleteJobId,
+        activatedAt: observed.status === "ACTIVE" && !library.activatedAt ? this.now() : undefined,
+      },
+    );
+    if (event) for (const listener of this.listeners) listener(event);
+    return stored;
   }
 }

@@ -8,9 +8,17 @@
 import { connect, type Connection, type StoreLog } from "./client.js";
 import { PrismaCreateIntentRepository } from "./create-intent-repository.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
+import { PrismaLibraryEventRepository } from "./event-repository.js";
+import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
-import type { CreateIntentRepository, LibraryRepository, Store } from "./ports.js";
+import type {
+  CreateIntentRepository,
+  LeaseRepository,
+  LibraryEventRepository,
+  LibraryRepository,
+  Store,
+} from "./ports.js";
 
 export * from "./ports.js";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
@@ -20,7 +28,10 @@ export interface OpenStoreOptions {
   /** file:./data/gateway.db (SQLite) or postgresql://... / postgres://... (optionally ?schema=name). */
   databaseUrl: string;
   log?: StoreLog;
-  /** Where createdAt/updatedAt come from; tests pin it to write rows with equal timestamps. */
+  /**
+   * Where createdAt/updatedAt, event times and lease expiries come from; tests pin it to write
+   * rows with equal timestamps and to expire leases without waiting.
+   */
   now?: Clock;
   /** Upper bound for `prisma migrate deploy` on the slow path (default 120 s). */
   migrateTimeoutMs?: number;
@@ -34,6 +45,8 @@ export interface OpenedStore extends Store {
 class PrismaStore implements OpenedStore {
   readonly libraries: LibraryRepository;
   readonly intents: CreateIntentRepository;
+  readonly events: LibraryEventRepository;
+  readonly leases: LeaseRepository;
   readonly kind: Store["kind"];
   private closed = false;
 
@@ -46,6 +59,8 @@ class PrismaStore implements OpenedStore {
     const libraries = new PrismaLibraryRepository(connection.use, connection.kind, now);
     this.libraries = libraries;
     this.intents = new PrismaCreateIntentRepository(connection.use, libraries, now);
+    this.events = new PrismaLibraryEventRepository(connection.use);
+    this.leases = new PrismaLeaseRepository(connection.use, now);
   }
 
   async ping(): Promise<void> {

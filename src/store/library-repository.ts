@@ -5,23 +5,31 @@
  * range scan on (tenantId, createdAt, id) however deep the page, and rows inserted meanwhile
  * never shift a page the way OFFSET does. One extra row is read to know whether there is a
  * next page, so no second COUNT query is needed for hasNextPage.
+ *
+ * Status changes the watcher and refreshes observe go through `transition`, a compare-and-set
+ * that writes the row and appends its LibraryEvent in one transaction. updatedAt is always
+ * written from the store's clock (the schema has no @updatedAt): moving the watcher's schedule
+ * (scheduleChecks) is not a change of the library and leaves it alone.
  */
 import { randomUUID } from "node:crypto";
 import type { Library } from "../domain/library.js";
 import { notFound } from "../domain/errors.js";
 import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
-import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES } from "../domain/model.js";
+import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, shardOf, UNSETTLED_STATUSES } from "../domain/model.js";
 import type { UseDb } from "./client.js";
 import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
-import { toLibrary } from "./mapping.js";
+import { librarySnapshot, toLibrary, toLibraryEvent } from "./mapping.js";
 import {
   DuplicateLibraryError,
   type LibraryCursor,
+  type LibraryEvent,
   type LibraryFilter,
   type LibraryPage,
   type LibraryRepository,
   type NewLibrary,
   type StatusUpdate,
+  type TransitionResult,
+  type WatchedLibrary,
 } from "./ports.js";
 import { isRecordNotFound, isUniqueViolation } from "./prisma-errors.js";
 
@@ -151,6 +159,116 @@ export class PrismaLibraryRepository implements LibraryRepository {
     }
   }
 
+  /**
+   * One interactive transaction (on SQLite one `use` unit, so nothing else's statements land
+   * in it):
+   *  1. UPDATE ... WHERE id AND status = expected.status AND rawStatus = expected.rawStatus.
+   *     On PostgreSQL a concurrent writer of the same row waits for our row lock, re-checks
+   *     the WHERE against the committed row (READ COMMITTED) and matches nothing; on SQLite
+   *     the database write lock orders writers. So of several identical transitions exactly
+   *     one counts 1.
+   *  2. Only the winner: activatedAt is set where it is still null, when the new status is
+   *     ACTIVE (update.activatedAt, or the clock's now when the caller gave none, so that a
+   *     first activation is recorded exactly once whoever observed it). That UPDATE matching
+   *     a row is what makes the event a firstActivation. update.activatedAt with a status
+   *     other than ACTIVE is ignored here.
+   *  3. The row is read back (inside the transaction, still locked) and the event appended
+   *     with its snapshot.
+   * A miss (count 0) re-reads the row and returns it with event null. When neither status nor
+   * rawStatus changes, only deleteJobId (when given) is written, under the same condition,
+   * and no event is appended.
+   *
+   * Event ids: SQLite's AUTOINCREMENT hands them out in commit order (one writer at a time).
+   * PostgreSQL's sequence hands them out at INSERT time, so two transitions of different
+   * libraries committing concurrently can become visible out of id order (id 8 committed
+   * before id 7): a reader that saw 8 may see 7 appear later. Consumers account for this
+   * (the relay's listSince sweep); the store does not serialize appends to prevent it.
+   */
+  async transition(
+    id: string,
+    expected: { status: LibraryStatus; rawStatus: string },
+    update: StatusUpdate,
+  ): Promise<TransitionResult> {
+    const now = this.now();
+    const stillExpected = { id, status: expected.status, rawStatus: expected.rawStatus };
+    const changes = update.status !== expected.status || update.rawStatus !== expected.rawStatus;
+    const deleteJobId = update.deleteJobId !== undefined ? { deleteJobId: update.deleteJobId } : {};
+
+    const outcome = await this.use((db) =>
+      db.$transaction(async (tx): Promise<{ row: LibraryRow | null; event: LibraryEvent | null }> => {
+        if (!changes) {
+          if (update.deleteJobId !== undefined) {
+            await tx.library.updateMany({ where: stillExpected, data: { ...deleteJobId, updatedAt: now } });
+          }
+          return { row: await tx.library.findUnique({ where: { id } }), event: null };
+        }
+
+        const data = { status: update.status, rawStatus: update.rawStatus, updatedAt: now, ...deleteJobId };
+        const { count } = await tx.library.updateMany({ where: stillExpected, data });
+        if (count === 0) return { row: await tx.library.findUnique({ where: { id } }), event: null };
+
+        let firstActivation = false;
+        if (update.status === "ACTIVE") {
+          const activated = await tx.library.updateMany({
+            where: { id, activatedAt: null },
+            data: { activatedAt: update.activatedAt ?? now },
+          });
+          firstActivation = activated.count === 1;
+        }
+        const row = await tx.library.findUniqueOrThrow({ where: { id } });
+        const library = toLibrary(row);
+        const eventRow = await tx.libraryEvent.create({
+          data: {
+            tenantId: row.tenantId,
+            libraryId: row.id,
+            backend: row.backend,
+            model: row.model,
+            previousStatus: expected.status,
+            status: update.status,
+            rawStatus: update.rawStatus,
+            firstActivation,
+            occurredAt: now,
+            library: librarySnapshot(library),
+          },
+        });
+        return { row, event: toLibraryEvent(eventRow) };
+      }),
+    );
+    if (!outcome.row) throw notFound(`Library ${id}`);
+    return { library: toLibrary(outcome.row), event: outcome.event };
+  }
+
+  async dueForCheck(shards: readonly number[], now: Date, limit: number): Promise<WatchedLibrary[]> {
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    if (shards.length === 0 || limit === 0) return [];
+    const rows = await this.use((db) =>
+      db.library.findMany({
+        where: {
+          status: { in: [...UNSETTLED_STATUSES] },
+          shard: { in: [...new Set(shards)] },
+          OR: [{ nextCheckAt: null }, { nextCheckAt: { lte: now } }],
+        },
+        // Never-checked first (PostgreSQL sorts NULLs last by default, SQLite first), then the
+        // longest overdue; id breaks ties so the order is total.
+        orderBy: [{ nextCheckAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
+        take: limit,
+      }),
+    );
+    return rows.map((row) => ({ ...toLibrary(row), checkCount: row.checkCount, nextCheckAt: row.nextCheckAt }));
+  }
+
+  /** A batch transaction of conditional updates: an id that no longer exists is skipped, not an error. */
+  async scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void> {
+    if (schedule.length === 0) return;
+    await this.use((db) =>
+      db.$transaction(
+        schedule.map(({ id, nextCheckAt, checkCount }) =>
+          db.library.updateMany({ where: { id }, data: { nextCheckAt, checkCount } }),
+        ),
+      ),
+    );
+  }
+
   async countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>> {
     const groups = await this.use((db) =>
       db.library.groupBy({
@@ -177,8 +295,10 @@ export class PrismaLibraryRepository implements LibraryRepository {
   /** The create data for a library row; shared with CreateIntentRepository.complete. */
   newLibraryData(library: NewLibrary): Prisma.LibraryCreateInput & { id: string } {
     const now = this.now();
+    const id = library.id ?? randomUUID();
     return {
-      id: library.id ?? randomUUID(),
+      id,
+      shard: shardOf(id),
       tenantId: library.tenantId,
       backend: library.backend,
       backendLibraryId: library.backendLibraryId,

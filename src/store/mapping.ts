@@ -12,8 +12,12 @@ import {
   type FingerprintModel,
   type LibraryStatus,
 } from "../domain/model.js";
-import type { CreateIntent as CreateIntentRow, Library as LibraryRow } from "./generated/postgresql/client.js";
-import type { CreateIntent, CreateIntentState } from "./ports.js";
+import type {
+  CreateIntent as CreateIntentRow,
+  Library as LibraryRow,
+  LibraryEvent as LibraryEventRow,
+} from "./generated/postgresql/client.js";
+import type { CreateIntent, CreateIntentState, LibraryEvent } from "./ports.js";
 
 const INTENT_STATES: readonly CreateIntentState[] = ["PENDING", "SUCCEEDED", "FAILED"];
 
@@ -59,5 +63,95 @@ export function toCreateIntent(row: CreateIntentRow): CreateIntent {
     errorMessage: row.errorMessage,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+export function toLibraryEvent(row: LibraryEventRow): LibraryEvent {
+  const where = String(row.id);
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    libraryId: row.libraryId,
+    backend: oneOf<FingerprintBackend>(FINGERPRINT_BACKENDS, row.backend, "LibraryEvent.backend", where),
+    model: oneOf<FingerprintModel>(FINGERPRINT_MODELS, row.model, "LibraryEvent.model", where),
+    previousStatus:
+      row.previousStatus === null
+        ? null
+        : oneOf<LibraryStatus>(LIBRARY_STATUSES, row.previousStatus, "LibraryEvent.previousStatus", where),
+    status: oneOf<LibraryStatus>(LIBRARY_STATUSES, row.status, "LibraryEvent.status", where),
+    rawStatus: row.rawStatus,
+    firstActivation: row.firstActivation,
+    occurredAt: row.occurredAt,
+    library: parseLibrarySnapshot(row.library, row.id),
+  };
+}
+
+/**
+ * The LibraryEvent.library column: the Library as JSON, dates as ISO 8601 strings (what
+ * JSON.stringify makes of a Date). Keys are listed, not spread, so a field added to the
+ * domain type is a compile error here rather than silently missing from the log.
+ */
+export function librarySnapshot(library: Library): string {
+  const snapshot: Record<keyof Library, unknown> = {
+    id: library.id,
+    tenantId: library.tenantId,
+    backend: library.backend,
+    backendLibraryId: library.backendLibraryId,
+    region: library.region,
+    name: library.name,
+    description: library.description,
+    model: library.model,
+    config: library.config,
+    status: library.status,
+    rawStatus: library.rawStatus,
+    deleteJobId: library.deleteJobId,
+    createdAt: library.createdAt.toISOString(),
+    updatedAt: library.updatedAt.toISOString(),
+    activatedAt: library.activatedAt?.toISOString() ?? null,
+  };
+  return JSON.stringify(snapshot);
+}
+
+/** The inverse of librarySnapshot, checking every field (the column is text nobody else validates). */
+export function parseLibrarySnapshot(json: string, eventId: number): Library {
+  const where = `LibraryEvent ${eventId}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`Stored ${where} library snapshot is not JSON.`, { cause: error });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`Stored ${where} library snapshot is not a JSON object.`);
+  }
+  const record = value as Record<string, unknown>;
+  const text = (key: keyof Library): string => {
+    const field = record[key];
+    if (typeof field !== "string") throw new Error(`Stored ${where} library snapshot: ${key} is not a string.`);
+    return field;
+  };
+  const textOrNull = (key: keyof Library): string | null => (record[key] === null || record[key] === undefined ? null : text(key));
+  const date = (key: keyof Library): Date => {
+    const parsed = new Date(text(key));
+    if (Number.isNaN(parsed.getTime())) throw new Error(`Stored ${where} library snapshot: ${key} is not a date.`);
+    return parsed;
+  };
+  const id = text("id");
+  return {
+    id,
+    tenantId: text("tenantId"),
+    backend: oneOf<FingerprintBackend>(FINGERPRINT_BACKENDS, text("backend"), "LibraryEvent.library.backend", String(eventId)),
+    backendLibraryId: text("backendLibraryId"),
+    region: text("region"),
+    name: text("name"),
+    description: textOrNull("description"),
+    model: oneOf<FingerprintModel>(FINGERPRINT_MODELS, text("model"), "LibraryEvent.library.model", String(eventId)),
+    config: textOrNull("config"),
+    status: oneOf<LibraryStatus>(LIBRARY_STATUSES, text("status"), "LibraryEvent.library.status", String(eventId)),
+    rawStatus: text("rawStatus"),
+    deleteJobId: textOrNull("deleteJobId"),
+    createdAt: date("createdAt"),
+    updatedAt: date("updatedAt"),
+    activatedAt: textOrNull("activatedAt") === null ? null : date("activatedAt"),
   };
 }

@@ -57,6 +57,82 @@ export interface LibraryRepository {
   updateStatus(id: string, update: StatusUpdate): Promise<Library>;
   /** For the metrics gauge: how many libraries per backend and status, all tenants. */
   countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>>;
+
+  /**
+   * Records an observed status change and its event in ONE transaction, only if the row
+   * still has `expected` status and rawStatus (compare-and-set): of two writers that saw the
+   * same change (a refresh and the watcher, on two instances), exactly one appends the event;
+   * the other gets `event: null` and the row as it now is. No change of status or rawStatus
+   * (only deleteJobId) writes the row and appends nothing.
+   */
+  transition(id: string, expected: { status: LibraryStatus; rawStatus: string }, update: StatusUpdate): Promise<TransitionResult>;
+
+  /**
+   * The watcher's work list: libraries whose status can still change (UNSETTLED_STATUSES),
+   * in the given shards, whose nextCheckAt is null or <= now, oldest nextCheckAt first
+   * (nulls first), at most `limit`. All tenants.
+   */
+  dueForCheck(shards: readonly number[], now: Date, limit: number): Promise<WatchedLibrary[]>;
+  /** Sets each library's next check time and check count, in one transaction. */
+  scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void>;
+}
+
+/** A library with the watcher's schedule fields (only the watcher needs them). */
+export type WatchedLibrary = Library & { checkCount: number; nextCheckAt: Date | null };
+
+export interface TransitionResult {
+  library: Library;
+  /** The appended event; null when another writer got there first or nothing changed. */
+  event: LibraryEvent | null;
+}
+
+/**
+ * One entry of the durable, ordered event log. `library` is the snapshot right after the
+ * change, so replay and fan-out never re-read the registry.
+ */
+export interface LibraryEvent {
+  /** Strictly increasing in insertion order; the cursor of `after`. */
+  id: number;
+  tenantId: string;
+  libraryId: string;
+  backend: FingerprintBackend;
+  model: FingerprintModel;
+  previousStatus: LibraryStatus | null;
+  status: LibraryStatus;
+  rawStatus: string;
+  /** True on the library's first transition to ACTIVE (fingerprintLibraryActivated). */
+  firstActivation: boolean;
+  occurredAt: Date;
+  library: Library;
+}
+
+export interface LibraryEventFilter {
+  libraryIds?: readonly string[];
+  backend?: FingerprintBackend;
+  model?: FingerprintModel;
+  /** Only first activations. */
+  firstActivationOnly?: boolean;
+}
+
+export interface LibraryEventRepository {
+  /** A tenant's events with id > afterId matching the filter, ascending, at most `limit`. */
+  listAfter(tenantId: string, afterId: number, filter: LibraryEventFilter, limit: number): Promise<LibraryEvent[]>;
+  /** All tenants' events that occurred at or after `since`, ascending by id (the relay's safety sweep). */
+  listSince(since: Date, limit: number): Promise<LibraryEvent[]>;
+}
+
+/**
+ * Named leases with an expiry, so a job (a watcher shard) runs on one instance at a time
+ * and another takes it over when the holder stops renewing (it died).
+ */
+export interface LeaseRepository {
+  /** Takes the lease if it is free, expired or already ours; sets expiry to now + ttl. True when we hold it. */
+  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease we hold; false when it was lost (expired and taken). */
+  renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease up at once (shutdown), only if we hold it. */
+  release(name: string, holder: string): Promise<void>;
+  list(): Promise<Array<{ name: string; holder: string; expiresAt: Date }>>;
 }
 
 export class DuplicateLibraryError extends Error {
@@ -129,6 +205,8 @@ export interface CreateIntentRepository {
 export interface Store {
   libraries: LibraryRepository;
   intents: CreateIntentRepository;
+  events: LibraryEventRepository;
+  leases: LeaseRepository;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { createBackends } from "../../src/backends/index.js";
 import type { FingerprintBackend } from "../../src/domain/model.js";
-import { createLiveLibraryReader } from "../../src/services/live-library-reader.js";
+import { createLiveReads } from "../../src/services/live-library-reader.js";
 
 let emulator: RunningEmulator;
 const calls: Array<{ backend: FingerprintBackend; action: string }> = [];
@@ -31,7 +31,7 @@ describe("live reads", () => {
     const mps = await Promise.all(Array.from({ length: 11 }, (_, i) => backends.MPS.create("cn-shanghai", { name: `m${i}`, model: "IMAGE", description: null, config: null })));
     calls.length = 0;
 
-    const reader = createLiveLibraryReader(backends);
+    const reader = createLiveReads(backends).libraries;
     const keys = [
       ...ice.map((l) => ({ backend: "ICE" as const, region: "cn-shanghai", backendLibraryId: l.backendLibraryId })),
       ...mps.map((l) => ({ backend: "MPS" as const, region: "cn-shanghai", backendLibraryId: l.backendLibraryId })),
@@ -50,7 +50,7 @@ describe("live reads", () => {
     const mps = await backends.MPS.create("cn-shanghai", { name: "down", model: "IMAGE", description: null, config: null });
     emulator.control.setFault("ListFpShotDB", { errorRate: 1, code: "InternalError", httpStatus: 500 });
     try {
-      const reader = createLiveLibraryReader(backends);
+      const reader = createLiveReads(backends).libraries;
       const [good, bad] = await Promise.allSettled([
         reader.load({ backend: "ICE", region: "cn-shanghai", backendLibraryId: ice.backendLibraryId }),
         reader.load({ backend: "MPS", region: "cn-shanghai", backendLibraryId: mps.backendLibraryId }),

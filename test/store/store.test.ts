@@ -12,40 +12,13 @@ import {
   DuplicateLibraryError,
   MigrationError,
   openStore,
-  type NewLibrary,
   type OpenedStore,
 } from "../../src/store/index.js";
 import { shippedMigrations, migrationsDir, findProjectRoot } from "../../src/store/migrations.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
+import { ManualClock, newLibrary } from "./fixtures.js";
 
 announcePostgresqlCoverage("store");
-
-/** A clock the test moves by hand, so rows can share a createdAt (the keyset tie-break). */
-class ManualClock {
-  constructor(private ms = Date.parse("2026-01-01T00:00:00.000Z")) {}
-  now = (): Date => new Date(this.ms);
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
-let serial = 0;
-function newLibrary(overrides: Partial<NewLibrary> = {}): NewLibrary {
-  serial += 1;
-  return {
-    tenantId: "tenant-a",
-    backend: "ICE",
-    backendLibraryId: `db-${serial}-${Math.random().toString(36).slice(2, 8)}`,
-    region: "cn-shanghai",
-    name: `library ${serial}`,
-    description: null,
-    model: "VIDEO",
-    config: null,
-    status: "OFFLINE",
-    rawStatus: "offline",
-    ...overrides,
-  };
-}
 
 const shipped = shippedMigrations(migrationsDir(findProjectRoot(), "sqlite"));
 

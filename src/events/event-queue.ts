@@ -1,0 +1,80 @@
+/**
+ * A subscriber's inbox: registered the moment it is made (so nothing published between
+ * "start listening" and "start reading" is lost, which the replay seam relies on), bounded
+ * (a client that stops reading is cut off with an error instead of growing memory without
+ * limit), and ended from either side.
+ */
+export class SubscriberTooSlowError extends Error {
+  override readonly name = "SubscriberTooSlowError";
+}
+
+export class EventQueue<T> implements AsyncIterableIterator<T> {
+  private readonly buffer: T[] = [];
+  private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private done = false;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly onClose: () => void,
+  ) {}
+
+  push(value: T): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve({ value, done: false });
+      return;
+    }
+    if (this.buffer.length >= this.capacity) {
+      this.fail(new SubscriberTooSlowError(`The subscriber fell ${this.capacity} events behind and was disconnected; resubscribe with after: <last eventId>.`));
+      return;
+    }
+    this.buffer.push(value);
+  }
+
+  fail(error: Error): void {
+    this.failure = error;
+    this.finish();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      return Promise.reject(failure);
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.buffer.length = 0;
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onClose();
+    if (this.waiting) {
+      const { resolve, reject } = this.waiting;
+      this.waiting = null;
+      if (this.failure) {
+        // Deliver the failure to the reader that is waiting now.
+        const failure = this.failure;
+        this.failure = null;
+        reject(failure);
+      } else {
+        resolve({ value: undefined, done: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Reads the status of every library that can still change (OFFLINE, PAUSED, DELETING,
+ * UNKNOWN) until it settles, and records what it finds through the StatusRecorder, which
+ * writes the event log and publishes. One round:
+ *   1. hold the shard leases (libraries are split into WATCHER_SHARD_COUNT shards; a shard
+ *      is polled only by the instance holding its lease; another instance takes a shard
+ *      over when its holder stops renewing, e.g. because it died);
+ *   2. load the libraries of held shards whose next check is due;
+ *   3. read them all through one set of batching readers (List calls of at most ten ids per
+ *      backend and region, delete-job queries likewise);
+ *   4. reschedule: a library that changed is checked again soon; one that did not is
+ *      checked less and less often (doubling from the minimum up to the ceiling).
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { WATCHER_SHARD_COUNT } from "../domain/model.js";
+import type { Store } from "../store/ports.js";
+import type { LibraryLifecycle } from "./library-lifecycle.js";
+import type { LiveReads } from "./live-library-reader.js";
+
+export interface WatcherSettings {
+  /** Pause between rounds. */
+  tickMs: number;
+  /** First re-check of a new or just-changed library. */
+  minIntervalMs: number;
+  /** The back-off ceiling for a library that does not change. */
+  maxIntervalMs: number;
+  /** Libraries read per round at most. */
+  batchSize: number;
+  /** How long a shard lease lasts without renewal; a dead holder's shards move after this. */
+  leaseTtlMs: number;
+}
+
+export interface WatcherRoundReport {
+  shardsHeld: number;
+  checked: number;
+  changed: number;
+  failed: number;
+}
+
+export class ActivationWatcher {
+  readonly instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly held = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<unknown> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly store: Store,
+    private readonly lifecycle: LibraryLifecycle,
+    private readonly liveReads: () => LiveReads,
+    private readonly settings: WatcherSettings,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Finishes the round in progress, then gives the leases up so another instance takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+    await Promise.allSettled([...this.held].map((shard) => this.store.leases.release(leaseName(shard), this.instanceId)));
+    this.held.clear();
+  }
+
+  /** One round, also callable directly (tests, benchmarks). */
+  async runRound(now = new Date()): Promise<WatcherRoundReport> {
+    await this.holdLeases();
+    const report: WatcherRoundReport = { shardsHeld: this.held.size, checked: 0, changed: 0, failed: 0 };
+    if (this.held.size === 0) return report;
+
+    const due = await this.store.libraries.dueForCheck([...this.held], now, this.settings.batchSize);
+    if (due.length === 0) return report;
+    const reads = this.liveReads();
+    const outcomes = await Promise.allSettled(due.map((library) => this.lifecycle.refreshLibrary(library, reads)));
+
+    const schedule = due.map((library, i) => {
+      const outcome = outcomes[i];
+      report.checked += 1;
+      let checkCount = library.checkCount + 1;
+      if (outcome.status === "rejected") {
+        report.failed += 1;
+      } else if (outcome.value.status !== library.status || outcome.value.rawStatus !== library.rawStatus) {
+        report.changed += 1;
+        checkCount = 0;
+      }
+      return { id: library.id, checkCount, nextCheckAt: new Date(now.getTime() + this.intervalFor(checkCount)) };
+    });
+    await this.store.libraries.scheduleChecks(schedule);
+    if (report.failed > 0) {
+      const firstFailure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")?.reason;
+      this.log.warn({ report, err: firstFailure }, "watcher could not read some libraries; they are retried with back-off");
+    }
+    return report;
+  }
+
+  /** Doubling back-off from the minimum, capped, with ±10% jitter so libraries spread out. */
+  intervalFor(checkCount: number): number {
+    const base = Math.min(this.settings.maxIntervalMs, this.settings.minIntervalMs * 2 ** Math.min(checkCount, 30));
+    return Math.round(base * (0.9 + Math.random() * 0.2));
+  }
+
+  private async holdLeases(): Promise<void> {
+    const { leaseTtlMs } = this.settings;
+    await Promise.all(
+      Array.from({ length: WATCHER_SHARD_COUNT }, async (_, shard) => {
+        const name = leaseName(shard);
+        const ok = this.held.has(shard)
+          ? await this.store.leases.renew(name, this.instanceId, leaseTtlMs)
+          : await this.store.leases.acquire(name, this.instanceId, leaseTtlMs);
+        if (ok && !this.held.has(shard)) this.log.info({ shard, instance: this.instanceId }, "watcher took a shard");
+        if (!ok && this.held.has(shard)) this.log.warn({ shard, instance: this.instanceId }, "watcher lost a shard lease");
+        if (ok) this.held.add(shard);
+        else this.held.delete(shard);
+      }),
+    );
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.runRound()
+        .catch((error) => this.log.error({ err: error }, "watcher round failed"))
+        .finally(() => {
+          this.round = undefined;
+          this.schedule(this.settings.tickMs);
+        });
+    }, delayMs);
+  }
+}
+
+const leaseName = (shard: number) => `watcher-shard-${shard}`;
