@@ -58,6 +58,28 @@ const EnvSchema = z
     ROUTING: RoutingSchema.optional(),
     ROUTING_FALLBACK_ON_QUOTA: bool.default(true),
 
+    API_KEYS: z.string().min(1).optional(),
+    API_KEYS_FILE: z.string().min(1).optional(),
+    JWT_JWKS_URL: z.string().url("must be a URL").optional(),
+    JWT_JWKS_FILE: z.string().min(1).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_TENANT_CLAIM: z.string().min(1).default("tenant"),
+    ALLOW_UNAUTHENTICATED: bool.default(false),
+
+    MAX_BODY_BYTES: int(1_024, 100 * 1_048_576).default(1_048_576),
+    MAX_DEPTH: int(1, 100).default(10),
+    MAX_COST: int(1, 1_000_000).default(5_000),
+    MAX_ALIASES: int(1, 1_000).default(30),
+    MAX_TOKENS: int(10, 1_000_000).default(2_000),
+    MAX_DIRECTIVES: int(1, 1_000).default(50),
+    /** Introspection: on outside production, off in production unless set. */
+    INTROSPECTION: bool.optional(),
+    RATE_LIMIT_REQUESTS: int(0, 10_000_000).default(1_200),
+    RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 100_000).default(100),
+    MAX_SUBSCRIPTIONS_PER_TENANT: int(1, 10_000_000).default(10_000),
+
     /** How long a create may be in flight before another call or the reconciler may take it over. */
     CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000),
 
@@ -116,6 +138,26 @@ export interface Config {
   regions: { default: string; allowed: string[] };
   routing: RoutingPolicy;
   createIntentStaleMs: number;
+  limits: {
+    maxBodyBytes: number;
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    introspection: boolean;
+    /** Operations per tenant per window; 0 turns the limit off. */
+    rateLimitRequests: number;
+    rateLimitWindowSeconds: number;
+    maxSubscriptionsPerConnection: number;
+    maxSubscriptionsPerTenant: number;
+  };
+  auth: {
+    apiKeys?: string;
+    apiKeysFile?: string;
+    jwt: { jwksUrl?: string; jwksFile?: string; issuer?: string; audience?: string; tenantClaim: string };
+    allowUnauthenticated: boolean;
+  };
   events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
   shutdownGraceMs: number;
@@ -131,7 +173,7 @@ export class ConfigError extends Error {
 
 /** Names of settings whose values must never be printed. */
 // URLs may carry a password, so their values are not echoed either.
-export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "DATABASE_URL", "REDIS_URL"] as const;
+export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "API_KEYS", "DATABASE_URL", "REDIS_URL"] as const;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -179,6 +221,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     regions: { default: env.DEFAULT_REGION, allowed: env.ALLOWED_REGIONS },
     routing: { modelBackends: env.ROUTING ?? DEFAULT_ROUTING_POLICY.modelBackends, fallbackOnQuota: env.ROUTING_FALLBACK_ON_QUOTA },
     createIntentStaleMs: env.CREATE_INTENT_STALE_MS,
+    limits: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxDepth: env.MAX_DEPTH,
+      maxCost: env.MAX_COST,
+      maxAliases: env.MAX_ALIASES,
+      maxTokens: env.MAX_TOKENS,
+      maxDirectives: env.MAX_DIRECTIVES,
+      introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
+      rateLimitRequests: env.RATE_LIMIT_REQUESTS,
+      rateLimitWindowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      maxSubscriptionsPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxSubscriptionsPerTenant: env.MAX_SUBSCRIPTIONS_PER_TENANT,
+    },
+    auth: {
+      apiKeys: env.API_KEYS,
+      apiKeysFile: env.API_KEYS_FILE,
+      jwt: { jwksUrl: env.JWT_JWKS_URL, jwksFile: env.JWT_JWKS_FILE, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, tenantClaim: env.JWT_TENANT_CLAIM },
+      allowUnauthenticated: env.ALLOW_UNAUTHENTICATED,
+    },
     events: {
       redisUrl: env.REDIS_URL,
       channel: env.EVENT_CHANNEL,

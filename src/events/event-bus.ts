@@ -16,6 +16,8 @@ type Topics = Record<string, [WireLibraryEvent]>;
 
 export interface EventBus {
   readonly kind: "memory" | "redis";
+  /** The publishing Redis connection, for others that need Redis (the rate limiter); unset in memory. */
+  readonly redis?: Redis;
   publish(event: LibraryEvent): void;
   /** Every event published by any instance, from now on. Its return() ends it at once. */
   subscribe(): AsyncIterableIterator<LibraryEvent>;
@@ -42,9 +44,12 @@ export async function createEventBus(options: { redisUrl?: string; channel: stri
     throw new Error(`Cannot reach Redis at REDIS_URL (${redact(options.redisUrl)}): ${(error as Error).message}`);
   }
   const pubSub = createPubSub<Topics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
-  return busOver(pubSub, options.channel, "redis", async () => {
-    await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
-  });
+  return {
+    ...busOver(pubSub, options.channel, "redis", async () => {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    }),
+    redis: publishClient,
+  };
 }
 
 function busOver(pubSub: PubSub<Topics>, topic: string, kind: EventBus["kind"], close: () => Promise<void>): EventBus {

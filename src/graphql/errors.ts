@@ -7,7 +7,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
-import { GatewayError } from "../domain/errors.js";
+import { ERROR_CODES, GatewayError } from "../domain/errors.js";
 
 const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
 
@@ -24,8 +24,17 @@ export function createErrorFormatter(log: Logger) {
       return { ...base, message: original.message, extensions };
     }
     const code = formatted.extensions?.code;
+    // Already one of the contract's codes (raised as a GraphQLError: authentication, rate limit).
+    if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
+      const extensions: Record<string, unknown> = { code };
+      for (const key of ["reason", "retryAfterSeconds"]) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+      return { ...base, extensions };
+    }
     if (typeof code === "string" && INPUT_REFUSALS.has(code)) {
-      return { ...base, extensions: { code: "BAD_USER_INPUT", reason: code } };
+      const limit = limitReason(formatted.message);
+      // GraphQL Armor words its refusals as syntax errors; they are limits, and say so.
+      const message = limit ? formatted.message.replace(/^Syntax Error: /, "") : formatted.message;
+      return { ...base, message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
     }
     if (isDatabaseFailure(original)) {
       log.error({ err: original, path: formatted.path }, "database failure while resolving");
@@ -39,4 +48,15 @@ export function createErrorFormatter(log: Logger) {
 function isDatabaseFailure(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? "";
   return name.startsWith("PrismaClient") || name === "DriverAdapterError";
+}
+
+/** Which abuse limit a validation error is about, for `extensions.reason`; null for other errors. */
+export function limitReason(message: string): string | null {
+  if (/Query depth limit/i.test(message)) return "MAX_DEPTH";
+  if (/Query Cost limit/i.test(message)) return "MAX_COST";
+  if (/Aliases limit/i.test(message)) return "MAX_ALIASES";
+  if (/Token limit/i.test(message)) return "MAX_TOKENS";
+  if (/Directives limit/i.test(message)) return "MAX_DIRECTIVES";
+  if (/introspection/i.test(message)) return "INTROSPECTION_DISABLED";
+  return null;
 }

@@ -6,7 +6,10 @@
 import { ApolloServer } from "@apollo/server";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
+import { GatewayError } from "../domain/errors.js";
+import { createAuthenticator } from "../auth/index.js";
 import { createBackends, type BackendSettings } from "../backends/index.js";
 import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
@@ -21,6 +24,8 @@ import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulato
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
+import { createAbuseLimits } from "./abuse-limits.js";
+import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
 import { startWebSocketEndpoint } from "./websocket.js";
 
 export interface RunningGateway {
@@ -43,6 +48,14 @@ export interface StartOptions {
 
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<RunningGateway> {
   const log = options.logger ?? createLogger(config.logLevel);
+  // Settings problems first: nothing is started when authentication is misconfigured.
+  const authenticator = createAuthenticator(config);
+  if (authenticator.developmentMode) {
+    log.warn(
+      { tenant: config.defaultTenant },
+      "DEVELOPMENT MODE: no API_KEYS, API_KEYS_FILE or JWT_JWKS_* set, so every caller is the default tenant and nothing is authenticated",
+    );
+  }
   const cleanup: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of cleanup.reverse()) await step().catch((error) => log.error({ err: error }, "error while stopping"));
@@ -111,12 +124,24 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     const httpServer: Server = createServer();
     const schema = await buildGatewaySchema();
     const formatError = createErrorFormatter(log);
-    const contextFor = async () => createContext(services, events, config.defaultTenant);
+    const contextFor = async (tenantId: string) => createContext(services, events, tenantId);
+    const httpContext = async (authorization: string | undefined) => contextFor((await authenticator.authenticate(authorization)).tenantId);
+    const limits = createAbuseLimits(config.limits);
+    const rateLimiter = createTenantRateLimiter({
+      requests: config.limits.rateLimitRequests,
+      windowSeconds: config.limits.rateLimitWindowSeconds,
+      redis: bus.redis,
+    });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       formatError,
       includeStacktraceInErrorResponses: false,
-      plugins: [metrics.apolloPlugin()],
+      introspection: config.limits.introspection,
+      // Apollo's default, said out loud: a browser cannot send a simple cross-site POST here.
+      csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      validationRules: limits.validationRules,
+      plugins: [metrics.apolloPlugin(), ...limits.apolloPlugins, ...(rateLimiter ? [rateLimitPlugin(rateLimiter)] : [])],
       logger: log,
     });
     await apollo.start();
@@ -125,10 +150,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
     const app = createHttpApp({
       apollo,
-      context: contextFor,
+      context: (req) => httpContext(req.headers.authorization).catch((error) => Promise.reject(asHttpError(error))),
       store,
       metrics,
-      bodyLimit: "1mb",
+      bodyLimit: config.limits.maxBodyBytes,
     });
     httpServer.on("request", app);
     await new Promise<void>((resolve, reject) => {
@@ -149,7 +174,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
         }),
     );
 
-    const webSockets = startWebSocketEndpoint({ httpServer, path: "/graphql", schema, context: contextFor, formatError });
+    const webSockets = startWebSocketEndpoint({
+      httpServer,
+      path: "/graphql",
+      schema,
+      authenticate: async (params) => (await authenticator.authenticate(authorizationFrom(params))).tenantId,
+      context: contextFor,
+      formatError,
+      validationRules: limits.validationRules,
+      maxMessageBytes: config.limits.maxBodyBytes,
+      maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
+      maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
+    });
     cleanup.push(() => webSockets.close());
 
     let watcher: ActivationWatcher | null = null;
@@ -174,4 +210,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     await stop();
     throw error;
   }
+}
+
+/** Apollo keeps a GraphQLError thrown by the context function as is, with its HTTP status. */
+function asHttpError(error: unknown): unknown {
+  if (error instanceof GatewayError && error.code === "UNAUTHENTICATED") {
+    return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401, headers: new Map([["www-authenticate", "Bearer"]]) } } });
+  }
+  return error;
+}
+
+/** graphql-ws clients send it as `Authorization` or `authorization`, with or without "Bearer". */
+function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.Authorization ?? params?.authorization;
+  if (typeof value !== "string") return undefined;
+  return /^Bearer\s/i.test(value) ? value : `Bearer ${value}`;
 }

@@ -1,9 +1,10 @@
-/** The express application: /graphql (Apollo), liveness, readiness and metrics. */
+/** The express application: /graphql (Apollo), liveness, readiness, metrics, and the browser pages (/, /graphiql). */
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
 import express, { type Express } from "express";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Store } from "../store/ports.js";
+import { browserToGraphiql, graphiqlRouter, landingPage } from "./graphiql.js";
 import type { GatewayMetrics } from "./metrics.js";
 
 export interface HttpAppDeps {
@@ -12,7 +13,7 @@ export interface HttpAppDeps {
   store: Store;
   metrics: GatewayMetrics;
   /** JSON bodies above this are refused with 413 before parsing. */
-  bodyLimit: string;
+  bodyLimit: number;
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
@@ -36,8 +37,12 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  app.get("/", landingPage);
+  app.use("/graphiql", graphiqlRouter());
+
   app.use(
     "/graphql",
+    browserToGraphiql,
     express.json({ limit: deps.bodyLimit }),
     expressMiddleware(deps.apollo, { context: ({ req }) => deps.context(req) }),
   );
@@ -49,7 +54,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message =
       error.type === "entity.too.large"
-        ? `The request body is larger than ${deps.bodyLimit}.`
+        ? `The request body is larger than ${deps.bodyLimit} bytes (MAX_BODY_BYTES).`
         : error.type === "entity.parse.failed"
           ? "The request body is not valid JSON."
           : status < 500

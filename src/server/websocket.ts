@@ -3,7 +3,7 @@
  * Errors go through the same formatter as HTTP, so a subscription refusal carries the same
  * extensions.code a query would.
  */
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Server } from "node:http";
 import { WebSocketServer } from "ws";
@@ -19,17 +19,64 @@ export function startWebSocketEndpoint(options: {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
-  context: () => Promise<GatewayContext>;
+  /** The tenant of a connection, from its connection_init payload; throws to refuse it. */
+  authenticate: (connectionParams: Record<string, unknown> | undefined) => Promise<string>;
+  context: (tenantId: string) => Promise<GatewayContext>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The abuse limits HTTP applies, applied here too. */
+  validationRules: readonly ValidationRule[];
+  maxMessageBytes: number;
+  maxSubscriptionsPerConnection: number;
+  maxSubscriptionsPerTenant: number;
 }): WebSocketEndpoint {
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
+  const rules = [...specifiedRules, ...options.validationRules];
+  // Live subscriptions per tenant on this instance (the cap is per instance).
+  const perTenant = new Map<string, number>();
+  const release = (extra: { tenantId?: string; active?: Set<string> }, id: string) => {
+    if (!extra.active?.delete(id)) return;
+    const left = (perTenant.get(extra.tenantId!) ?? 1) - 1;
+    if (left > 0) perTenant.set(extra.tenantId!, left);
+    else perTenant.delete(extra.tenantId!);
+  };
+  const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: "FORBIDDEN", reason: "SUBSCRIPTION_LIMIT" } })];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
-  const cleanup = useServer(
+  const cleanup = useServer<Record<string, unknown> | undefined, { tenantId?: string; active?: Set<string> }>(
     {
       schema: options.schema,
-      context: () => options.context(),
+      validate: (schema, document) => validate(schema, document, rules),
+      // Same rules as HTTP: the Authorization value travels in connection_init. A refusal
+      // closes the socket with 4403 Forbidden before any operation runs.
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.tenantId = await options.authenticate(ctx.connectionParams);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => options.context(ctx.extra.tenantId!),
+      // A place is reserved when the subscribe message arrives (so a burst of them cannot
+      // slip past the cap), and freed when the operation completes, also when the socket
+      // closes abruptly, or when it fails before it starts.
+      onSubscribe: (ctx, id) => {
+        const active = (ctx.extra.active ??= new Set());
+        const tenantId = ctx.extra.tenantId!;
+        if (active.size >= options.maxSubscriptionsPerConnection) {
+          return refuse(`This connection already has ${active.size} operations, the limit per connection; complete one first or open another connection.`);
+        }
+        if ((perTenant.get(tenantId) ?? 0) >= options.maxSubscriptionsPerTenant) {
+          return refuse(`This tenant already has ${options.maxSubscriptionsPerTenant} subscriptions on this instance, the limit per tenant.`);
+        }
+        active.add(id);
+        perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
+      },
+      onComplete: (ctx, id) => release(ctx.extra, id),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors as GraphQLError[]) } : result),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onError: (ctx, id, _payload, errors) => {
+        release(ctx.extra, id);
+        return format(errors);
+      },
     },
     wsServer,
   );

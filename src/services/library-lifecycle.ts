@@ -87,8 +87,11 @@ export class LibraryLifecycle {
     const existing = await this.deps.store.libraries.findByBackendId(tenantId, backend, where, id);
     if (existing) return this.refreshLibrary(existing, live);
 
+    const notFound = new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this gateway's account.`);
+    // Another tenant's library: the same answer as a missing one, so ids do not leak.
+    if ((await this.deps.store.libraries.ownersOf(backend, where, id)).length > 0) throw notFound;
     const found = await live.libraries.load({ backend, region: where, backendLibraryId: id });
-    if (!found) throw new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this gateway's account.`);
+    if (!found) throw notFound;
     try {
       return await this.deps.store.libraries.insert(libraryFromBackend(tenantId, backend, where, found));
     } catch (error) {

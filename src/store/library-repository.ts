@@ -67,11 +67,26 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return row && toLibrary(row);
   }
 
+  async ownersOf(backend: FingerprintBackend, region: string, backendLibraryId: string): Promise<string[]> {
+    const rows = await this.use((db) =>
+      db.library.findMany({ where: { backend, region, backendLibraryId }, select: { tenantId: true }, orderBy: { tenantId: "asc" } }),
+    );
+    return rows.map((row) => row.tenantId);
+  }
+
   async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage> {
     if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
     if (this.needsLiteralNameCheck(filter)) return this.listCheckingNames(tenantId, filter, first, after);
     const rows = await this.findPage(tenantId, filter, first + 1, after);
     return { items: rows.slice(0, first).map(toLibrary), hasNextPage: rows.length > first };
+  }
+
+  async scanAll(afterId: string | null, limit: number): Promise<Library[]> {
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    if (limit === 0) return [];
+    const where = afterId === null ? {} : { id: { gt: afterId } };
+    const rows = await this.use((db) => db.library.findMany({ where, orderBy: { id: "asc" }, take: limit }));
+    return rows.map(toLibrary);
   }
 
   async count(tenantId: string, filter: LibraryFilter): Promise<number> {

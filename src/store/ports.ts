@@ -50,7 +50,15 @@ export interface LibraryRepository {
     region: string,
     backendLibraryId: string,
   ): Promise<Library | null>;
+  /** The tenants whose registry holds this backend library (all tenants; for import's isolation check). */
+  ownersOf(backend: FingerprintBackend, region: string, backendLibraryId: string): Promise<string[]>;
   list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage>;
+  /**
+   * Every tenant's libraries, every status, ordered by id, those with id > `afterId` (all
+   * when null), at most `limit`: the reconciler's walk over the whole registry (id is the
+   * primary key, so each page is an index range scan however large the registry).
+   */
+  scanAll(afterId: string | null, limit: number): Promise<Library[]>;
   count(tenantId: string, filter: LibraryFilter): Promise<number>;
   /** Inserts; a second row for the same (tenant, backend, region, backendLibraryId) is refused with DuplicateLibraryError. */
   insert(library: NewLibrary): Promise<Library>;

@@ -5,11 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Client } from "graphql-ws";
+import { print } from "graphql";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { postgresql, type TestDatabase } from "../support/databases.js";
-import { CREATE } from "../support/documents.js";
+import { ACTIVATED, CREATE } from "../support/documents.js";
 import { eventually } from "../support/gateway-harness.js";
 import { buildGateway, startGatewayProcess, type GatewayProcess } from "../support/gateway-process.js";
 import { connect, subscribe } from "../support/subscription-client.js";
@@ -28,7 +29,6 @@ if (missing && process.env.CI) {
   console.log(`scale-out on PostgreSQL + Redis skipped: ${missing} not set (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
 }
 
-const ACTIVATED = `subscription { fingerprintLibraryActivated { eventId status library { id name } } }`;
 
 describe.skipIf(!!missing)("scale-out on PostgreSQL + Redis", () => {
   let emulator: RunningEmulator;
@@ -99,7 +99,7 @@ describe.skipIf(!!missing)("scale-out on PostgreSQL + Redis", () => {
     const response = await fetch(p.graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: CREATE, variables: { input: { name, model: "VIDEO" } } }),
+      body: JSON.stringify({ query: print(CREATE), variables: { input: { name, model: "VIDEO" } } }),
     });
     const body = (await response.json()) as any;
     expect(body.errors).toBeUndefined();

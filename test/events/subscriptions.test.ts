@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "graphql-ws";
-import { CREATE, DELETE, REFRESH } from "../support/documents.js";
+import { ACTIVATED, CREATE, DELETE, REFRESH, STATUS_CHANGED as CHANGED, type CreateFingerprintLibraryInput } from "../support/documents.js";
 import { codes, eventually, startHarness, type Harness } from "../support/gateway-harness.js";
 import { connect, subscribe } from "../support/subscription-client.js";
-
-const EVENT_FIELDS = `eventId previousStatus status occurredAt library { id name backend model status rawStatus activatedAt }`;
-const ACTIVATED = `subscription($filter: LibraryEventFilter) { fingerprintLibraryActivated(filter: $filter) { ${EVENT_FIELDS} } }`;
-const CHANGED = `subscription($filter: LibraryEventFilter, $after: ID) { fingerprintLibraryStatusChanged(filter: $filter, after: $after) { ${EVENT_FIELDS} } }`;
 
 let h: Harness;
 let client: Client;
@@ -26,7 +22,19 @@ afterAll(async () => {
 /** Subscriptions register asynchronously over the socket: wait until the relay has them. */
 const subscribers = (n: number) => eventually(async () => h.gateway.events.subscriberCount >= n);
 
-async function create(input: Record<string, unknown>) {
+/** The relay's subscriber count once earlier tests' stops have reached the server. */
+async function settledCount(): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const now = h.gateway.events.subscriberCount;
+    if (now === last) return now;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the subscriber count did not settle");
+}
+
+async function create(input: CreateFingerprintLibraryInput) {
   const response = await h.gql(CREATE, { input });
   expect(response.errors).toBeUndefined();
   return response.data!.createFingerprintLibrary.library;
@@ -34,7 +42,7 @@ async function create(input: Record<string, unknown>) {
 
 describe("fingerprintLibraryActivated", () => {
   it("delivers the activation of a library created over HTTP, found by the watcher", async () => {
-    const base = h.gateway.events.subscriberCount;
+    const base = await settledCount();
     const sub = subscribe(client, ACTIVATED);
     await subscribers(base + 1);
     const library = await create({ name: "goes-live", model: "VIDEO" });
@@ -50,7 +58,7 @@ describe("fingerprintLibraryActivated", () => {
   });
 
   it("applies filters on backend, model and ids", async () => {
-    const base = h.gateway.events.subscriberCount;
+    const base = await settledCount();
     const mpsOnly = subscribe(client, ACTIVATED, { filter: { backend: "MPS" } });
     const audioOnly = subscribe(client, ACTIVATED, { filter: { model: "AUDIO" } });
     await subscribers(base + 2);
@@ -72,7 +80,7 @@ describe("fingerprintLibraryActivated", () => {
   });
 
   it("fires once per library, even when it is paused and active again", async () => {
-    const base = h.gateway.events.subscriberCount;
+    const base = await settledCount();
     const activated = subscribe(client, ACTIVATED);
     const changed = subscribe(client, CHANGED);
     await subscribers(base + 2);
@@ -102,7 +110,7 @@ describe("fingerprintLibraryActivated", () => {
 
 describe("fingerprintLibraryStatusChanged with after", () => {
   it("replays what a disconnected client missed, then continues live, with no duplicate at the seam", async () => {
-    const base = h.gateway.events.subscriberCount;
+    const base = await settledCount();
     const first = subscribe(client, CHANGED);
     await subscribers(base + 1);
     const library = await create({ name: "replayed", model: "IMAGE" });

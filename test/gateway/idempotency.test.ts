@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { announcePostgresqlCoverage, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { codes, startHarness as startOn, type Harness, type HarnessOptions } from "../support/gateway-harness.js";
-import { CREATE } from "../support/documents.js";
+import { CREATE, type CreateFingerprintLibraryInput } from "../support/documents.js";
 
 announcePostgresqlCoverage("idempotent creates");
 
@@ -22,7 +22,7 @@ describe.each(databaseKinds)("idempotent creates on $name", (kind) => {
 
   it("answers 20 identical concurrent calls with one library, made once", async () => {
     h = await startHarness();
-    const input = { name: "once", model: "VIDEO", idempotencyKey: "order-42" };
+    const input: CreateFingerprintLibraryInput = { name: "once", model: "VIDEO", idempotencyKey: "order-42" };
     const responses = await Promise.all(Array.from({ length: 20 }, () => h!.gql(CREATE, { input })));
     for (const response of responses) expect(response.errors).toBeUndefined();
     const payloads = responses.map((r) => r.data!.createFingerprintLibrary);
@@ -34,7 +34,7 @@ describe.each(databaseKinds)("idempotent creates on $name", (kind) => {
 
   it("replays a later identical call with replayed: true", async () => {
     h = await startHarness();
-    const input = { name: "again", model: "IMAGE", config: { a: 1 }, idempotencyKey: "k-1" };
+    const input: CreateFingerprintLibraryInput = { name: "again", model: "IMAGE", config: { a: 1 }, idempotencyKey: "k-1" };
     const first = (await h.gql(CREATE, { input })).data!.createFingerprintLibrary;
     const second = (await h.gql(CREATE, { input })).data!.createFingerprintLibrary;
     expect(first.replayed).toBe(false);
@@ -67,7 +67,7 @@ describe.each(databaseKinds)("idempotent creates on $name", (kind) => {
   it("lets a failed create be retried with its key, without a duplicate", async () => {
     h = await startHarness({ env: { BACKEND_RETRIES: "0" } });
     h.emulator.control.setFault("CreateDNADB", { errorRate: 1, code: "Throttling", httpStatus: 400, times: 1 });
-    const input = { name: "retry-me", model: "VIDEO", idempotencyKey: "retry-1" };
+    const input: CreateFingerprintLibraryInput = { name: "retry-me", model: "VIDEO", idempotencyKey: "retry-1" };
     expect(codes(await h.gql(CREATE, { input }))).toEqual(["BACKEND_THROTTLED"]);
     const retried = await h.gql(CREATE, { input });
     expect(retried.errors).toBeUndefined();
@@ -79,7 +79,7 @@ describe.each(databaseKinds)("idempotent creates on $name", (kind) => {
     // The emulator makes the library, then the gateway's read times out: an ambiguous failure.
     h = await startHarness({ env: { BACKEND_RETRIES: "0", BACKEND_READ_TIMEOUT_MS: "300" } });
     h.emulator.control.setFault("CreateDNADB", { latencyMs: 800, times: 1 });
-    const input = { name: "lost-answer", model: "VIDEO", idempotencyKey: "lost-1" };
+    const input: CreateFingerprintLibraryInput = { name: "lost-answer", model: "VIDEO", idempotencyKey: "lost-1" };
     const first = await h.gql(CREATE, { input });
     expect(codes(first)).toEqual(["BACKEND_UNAVAILABLE"]);
     await new Promise((resolve) => setTimeout(resolve, 700));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEV_ACCOUNT } from "../../src/emulator/index.js";
 import { SignedRpcClient } from "../../src/backends/signed-rpc-client.js";
 import { codes, eventually, startHarness, type Harness } from "../support/gateway-harness.js";
-import { CREATE, DELETE, GET, IMPORT, REFRESH } from "../support/documents.js";
+import { CREATE, DELETE, GET, IMPORT, REFRESH, type CreateFingerprintLibraryInput } from "../support/documents.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function createLibrary(input: Record<string, unknown>) {
+async function createLibrary(input: CreateFingerprintLibraryInput) {
   const response = await h.gql(CREATE, { input });
   expect(response.errors).toBeUndefined();
   return response.data!.createFingerprintLibrary.library;
@@ -37,11 +37,11 @@ describe("library lifecycle", () => {
     h.emulator.control.activate(library.backendLibraryId);
     const refreshed = (await h.gql(REFRESH, { id: library.id })).data!.refreshFingerprintLibrary;
     expect(refreshed).toMatchObject({ id: library.id, status: "ACTIVE", rawStatus: "active" });
-    expect(Date.parse(refreshed.activatedAt)).toBeGreaterThanOrEqual(Date.parse(library.createdAt));
+    expect(Date.parse(refreshed.activatedAt!)).toBeGreaterThanOrEqual(Date.parse(library.createdAt));
 
     const again = (await h.gql(REFRESH, { id: library.id })).data!.refreshFingerprintLibrary;
     expect(again.activatedAt).toBe(refreshed.activatedAt);
-    expect((await h.gql(GET, { id: library.id })).data!.fingerprintLibrary.status).toBe("ACTIVE");
+    expect((await h.gql(GET, { id: library.id })).data!.fingerprintLibrary?.status).toBe("ACTIVE");
   });
 
   it("normalizes MPS's State on create and Status on list, including paused", async () => {

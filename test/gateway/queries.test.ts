@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { codes, startHarness, type Harness } from "../support/gateway-harness.js";
 import { CREATE, GET, LIST } from "../support/documents.js";
+import type { FingerprintLibraryFilter, ListLibrariesQuery } from "../../src/client/generated/operations.js";
 
 let h: Harness;
 const ids: string[] = [];
@@ -17,15 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function listAll(first: number, filter?: Record<string, unknown>) {
+async function listAll(first: number, filter?: FingerprintLibraryFilter) {
   const seen: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 50; page++) {
-    const response = await h.gql<any>(LIST, { first, after, filter });
+    const response = await h.gql(LIST, { first, after, filter });
     expect(response.errors).toBeUndefined();
-    const connection: any = response.data!.fingerprintLibraries;
-    seen.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
-    expect(connection.nodes.map((n: { id: string }) => n.id)).toEqual(connection.edges.map((e: { node: { id: string } }) => e.node.id));
+    const connection: ListLibrariesQuery["fingerprintLibraries"] = response.data!.fingerprintLibraries;
+    seen.push(...connection.edges.map((e) => e.node.id));
+    expect(connection.nodes.map((n) => n.id)).toEqual(connection.edges.map((e) => e.node.id));
     expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
     if (!connection.pageInfo.hasNextPage) return { seen, totalCount: connection.totalCount };
     after = connection.pageInfo.endCursor;
@@ -75,7 +76,7 @@ describe("fingerprintLibrary and node", () => {
     const one = (await h.gql(GET, { id: ids[3] })).data!.fingerprintLibrary;
     expect(one).toMatchObject({ id: ids[3], model: "TEXT", backend: "MPS" });
     const node = await h.gql(`query($id: ID!) { node(id: $id) { id ... on FingerprintLibrary { name } } }`, { id: ids[3] });
-    expect(node.data!.node).toEqual({ id: ids[3], name: one.name });
+    expect(node.data!.node).toEqual({ id: ids[3], name: one!.name });
   });
 
   it("answers null from node for an id it does not know, and BAD_USER_INPUT from fingerprintLibrary for a malformed one", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { codes, startHarness, type Harness } from "../support/gateway-harness.js";
-import { CREATE } from "../support/documents.js";
+import { CREATE, type CreateFingerprintLibraryInput } from "../support/documents.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -8,7 +8,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const create = (h: Harness, input: Record<string, unknown>) => h.gql(CREATE, { input });
+const create = (h: Harness, input: CreateFingerprintLibraryInput) => h.gql(CREATE, { input });
 
 describe("createFingerprintLibrary routing", () => {
   it.each([

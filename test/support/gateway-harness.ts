@@ -4,14 +4,17 @@
  * gets its own emulator, its own database and a random port.
  */
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
+import { copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import pino from "pino";
 import { loadConfig } from "../../src/config.js";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 import { startGateway, type RunningGateway } from "../../src/server/gateway.js";
+import { openStore } from "../../src/store/index.js";
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
@@ -23,6 +26,12 @@ export interface Harness {
   emulator: RunningEmulator;
   /** Every log line the gateway wrote, as text (for "no secret in logs" checks). */
   logs: string[];
+  /**
+   * One GraphQL request over HTTP. With a generated document (src/client/generated, from
+   * operations/*.graphql) the variables and the result are typed; a string is for what no
+   * client would send (invalid documents, ad-hoc selections).
+   */
+  gql<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -42,6 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.sharedEmulator ??
     (await startEmulator({ activationDelayMs: 150, activationJitterMs: 0, deleteJobDelayMs: 150, ...options.emulator }));
   const dbFile = join(tmpdir(), `fg-test-${randomUUID()}.db`);
+  if (!options.databaseUrl) copyFileSync(await migratedTemplate(), dbFile);
   const databaseUrl = options.databaseUrl ?? `file:${dbFile}`;
   const logs: string[] = [];
   const logger = pino(
@@ -74,7 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     emulator,
     logs,
     post,
-    async gql(query, variables) {
+    async gql(document: string | TypedDocumentNode<unknown, unknown>, variables?: unknown) {
+      const query = typeof document === "string" ? document : print(document);
       const response = await post(JSON.stringify({ query, variables }));
       return (await response.json()) as GraphQLResponse<any>;
     },
@@ -86,6 +97,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
   };
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A SQLite file migrated once per test worker and copied for each harness: the gateway
+ * still runs its start-up migration check (the fast path), without spending a second on
+ * `prisma migrate deploy` for every test. The slow path has its own tests in test/store.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const file = join(tmpdir(), `fg-template-${randomUUID()}.db`);
+    const store = await openStore({ databaseUrl: `file:${file}` });
+    await store.close();
+    process.once("exit", () => {
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+    });
+    return file;
+  })();
+  return template;
 }
 
 /** The error codes of a response, in order. */

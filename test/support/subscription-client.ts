@@ -1,4 +1,6 @@
 /** A graphql-ws client for tests: subscribe, collect what arrives, wait for a condition. */
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { eventually } from "./gateway-harness.js";
@@ -25,8 +27,23 @@ export function connect(graphqlUrl: string, connectionParams?: Record<string, un
   });
 }
 
-export function subscribe<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}, pick = (data: any) => Object.values(data)[0] as T): Collected<T> {
-  const collected: Collected<T> = {
+/** The payload of a subscription's (single) root field. */
+type RootValue<R> = R extends Record<string, infer V> ? V : never;
+
+/**
+ * Subscribes and collects what arrives. With a generated document (src/client/generated) the
+ * variables and the events are typed: each event is the value of the root field.
+ */
+export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables?: V): Collected<RootValue<R>>;
+export function subscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>, pick?: (data: any) => T): Collected<T>;
+export function subscribe(
+  client: Client,
+  document: string | TypedDocumentNode<unknown, unknown>,
+  variables: unknown = {},
+  pick = (data: any) => Object.values(data)[0],
+): Collected<unknown> {
+  const query = typeof document === "string" ? document : print(document);
+  const collected: Collected<unknown> = {
     events: [],
     errors: [],
     completed: false,
@@ -34,7 +51,7 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
     stop: () => dispose(),
   };
   const dispose = client.subscribe<any>(
-    { query, variables },
+    { query, variables: variables as Record<string, unknown> },
     {
       next: (result) => {
         if (result.errors) collected.errors.push(...result.errors);

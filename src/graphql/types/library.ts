@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { Library } from "../../domain/library.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../../domain/model.js";
 import { FingerprintBackendEnum, FingerprintModelEnum, LibraryStatusEnum } from "../enums.js";
@@ -6,6 +6,8 @@ import { toGlobalId } from "../global-id.js";
 import { DateTimeScalar, JSONScalar } from "../scalars.js";
 import { Node } from "./node.js";
 
+// An Apollo Federation entity: other subgraphs refer to a library by its id and extend it.
+@Directive('@key(fields: "id")')
 @ObjectType("FingerprintLibrary", {
   implements: Node,
   description: "A fingerprint library on ICE or MPS, as the gateway's registry knows it.",
