@@ -8,8 +8,10 @@
  *   2. load the libraries of held shards whose next check is due;
  *   3. read them all through one set of batching readers (List calls of at most ten ids per
  *      backend and region, delete-job queries likewise);
- *   4. reschedule: a library that changed is checked again soon; one that did not is
- *      checked less and less often (doubling from the minimum up to the ceiling).
+ *   4. reschedule: the next check comes after a quarter of the time since the library last
+ *      changed (its updatedAt), between the minimum and the ceiling: a library created a few
+ *      seconds ago is read every second, one quiet for an hour once a minute (by default).
+ *      A read that failed backs off by doubling instead, to spare a struggling backend.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -82,14 +84,15 @@ export class ActivationWatcher {
     const schedule = due.map((library, i) => {
       const outcome = outcomes[i];
       report.checked += 1;
-      let checkCount = library.checkCount + 1;
       if (outcome.status === "rejected") {
         report.failed += 1;
-      } else if (outcome.value.status !== library.status || outcome.value.rawStatus !== library.rawStatus) {
-        report.changed += 1;
-        checkCount = 0;
+        // checkCount counts consecutive failures: the back-off doubles with each.
+        const failures = library.checkCount + 1;
+        return { id: library.id, checkCount: failures, nextCheckAt: new Date(now.getTime() + this.failureInterval(failures)) };
       }
-      return { id: library.id, checkCount, nextCheckAt: new Date(now.getTime() + this.intervalFor(checkCount)) };
+      if (outcome.value.status !== library.status || outcome.value.rawStatus !== library.rawStatus) report.changed += 1;
+      const quietForMs = now.getTime() - outcome.value.updatedAt.getTime();
+      return { id: library.id, checkCount: 0, nextCheckAt: new Date(now.getTime() + this.intervalFor(quietForMs)) };
     });
     await this.store.libraries.scheduleChecks(schedule);
     if (report.failed > 0) {
@@ -99,10 +102,14 @@ export class ActivationWatcher {
     return report;
   }
 
-  /** Doubling back-off from the minimum, capped, with ±10% jitter so libraries spread out. */
-  intervalFor(checkCount: number): number {
-    const base = Math.min(this.settings.maxIntervalMs, this.settings.minIntervalMs * 2 ** Math.min(checkCount, 30));
-    return Math.round(base * (0.9 + Math.random() * 0.2));
+  /** A quarter of the quiet time, within [min, max], with ±10% jitter so libraries spread out. */
+  intervalFor(quietForMs: number): number {
+    return jitter(Math.min(this.settings.maxIntervalMs, Math.max(this.settings.minIntervalMs, quietForMs / 4)));
+  }
+
+  /** Doubling from the minimum per consecutive failure, capped. */
+  failureInterval(failures: number): number {
+    return jitter(Math.min(this.settings.maxIntervalMs, this.settings.minIntervalMs * 2 ** Math.min(failures, 30)));
   }
 
   private async holdLeases(): Promise<void> {
@@ -135,3 +142,4 @@ export class ActivationWatcher {
 }
 
 const leaseName = (shard: number) => `watcher-shard-${shard}`;
+const jitter = (ms: number) => Math.round(ms * (0.9 + Math.random() * 0.2));
