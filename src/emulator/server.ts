@@ -31,6 +31,11 @@ export async function listen(core: EmulatorCore, control: EmulatorControl, host:
     });
   });
 
+  // Like a cloud load balancer, keep idle connections for a minute. Node's default (5 s)
+  // races clients that reuse a pooled socket just as the server closes it (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -44,6 +44,7 @@ export interface WatcherRoundReport {
 export class ActivationWatcher {
   readonly instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly held = new Set<number>();
+  private leasesCheckedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<unknown> | undefined;
   private stopped = true;
@@ -68,6 +69,7 @@ export class ActivationWatcher {
     await this.round;
     await Promise.allSettled([...this.held].map((shard) => this.store.leases.release(leaseName(shard), this.instanceId)));
     this.held.clear();
+    this.leasesCheckedAt = 0;
   }
 
   /** One round, also callable directly (tests, benchmarks). */
@@ -112,8 +114,15 @@ export class ActivationWatcher {
     return jitter(Math.min(this.settings.maxIntervalMs, this.settings.minIntervalMs * 2 ** Math.min(failures, 30)));
   }
 
+  /**
+   * Renews held leases and tries to take free or expired ones, every third of the lease
+   * time rather than every round: sixteen UPDATEs per tick cost an idle instance 7% of a core.
+   */
   private async holdLeases(): Promise<void> {
     const { leaseTtlMs } = this.settings;
+    const now = Date.now();
+    if (now - this.leasesCheckedAt < leaseTtlMs / 3) return;
+    this.leasesCheckedAt = now;
     await Promise.all(
       Array.from({ length: WATCHER_SHARD_COUNT }, async (_, shard) => {
         const name = leaseName(shard);
