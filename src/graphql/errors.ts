@@ -5,7 +5,7 @@
  * full here and shown to the client without internals.
  */
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { ERROR_CODES, GatewayError } from "../domain/errors.js";
 
@@ -36,6 +36,12 @@ export function createErrorFormatter(log: Logger) {
       const message = limit ? formatted.message.replace(/^Syntax Error: /, "") : formatted.message;
       return { ...base, message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
     }
+    // An error graphql-js made itself (variable coercion, validation outside Apollo's phase,
+    // e.g. over graphql-ws) has no original error and no path: the caller's input is at fault.
+    if (original instanceof GraphQLError && !original.originalError && !original.path) {
+      const limit = limitReason(formatted.message);
+      return { ...base, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
+    }
     if (isDatabaseFailure(original)) {
       log.error({ err: original, path: formatted.path }, "database failure while resolving");
       return { ...base, message: "The gateway's database is unavailable; retry shortly.", extensions: { code: "BACKEND_UNAVAILABLE", reason: "DATABASE", retryable: true } };
@@ -55,7 +61,7 @@ export function limitReason(message: string): string | null {
   if (/Query depth limit/i.test(message)) return "MAX_DEPTH";
   if (/Query Cost limit/i.test(message)) return "MAX_COST";
   if (/Aliases limit/i.test(message)) return "MAX_ALIASES";
-  if (/Token limit/i.test(message)) return "MAX_TOKENS";
+  if (/Token limit|Document contains more than \d+ tokens/i.test(message)) return "MAX_TOKENS";
   if (/Directives limit/i.test(message)) return "MAX_DIRECTIVES";
   if (/introspection/i.test(message)) return "INTROSPECTION_DISABLED";
   return null;

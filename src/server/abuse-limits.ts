@@ -14,7 +14,10 @@ export function createAbuseLimits(limits: Config["limits"]) {
     maxDepth: { n: limits.maxDepth },
     costLimit: { maxCost: limits.maxCost },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Off here: Armor's token plugin re-parses the document and its syntax errors surface as
+    // HTTP 500. graphql's own parser enforces the same limit (Apollo `parseOptions`, and the
+    // WebSocket endpoint's parse), as a normal parse failure.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     blockFieldSuggestion: { enabled: !limits.introspection },
   });

@@ -25,6 +25,7 @@ import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { createAbuseLimits } from "./abuse-limits.js";
+import { httpStatusPlugin } from "./http-status.js";
 import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
 import { startWebSocketEndpoint } from "./websocket.js";
 
@@ -141,7 +142,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
       validationRules: limits.validationRules,
-      plugins: [metrics.apolloPlugin(), ...limits.apolloPlugins, ...(rateLimiter ? [rateLimitPlugin(rateLimiter)] : [])],
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      plugins: [metrics.apolloPlugin(), httpStatusPlugin(), ...limits.apolloPlugins, ...(rateLimiter ? [rateLimitPlugin(rateLimiter)] : [])],
       logger: log,
     });
     await apollo.start();
@@ -183,6 +185,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       formatError,
       validationRules: limits.validationRules,
       maxMessageBytes: config.limits.maxBodyBytes,
+      maxTokens: config.limits.maxTokens,
       maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
       maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
     });

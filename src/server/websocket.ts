@@ -3,7 +3,7 @@
  * Errors go through the same formatter as HTTP, so a subscription refusal carries the same
  * extensions.code a query would.
  */
-import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Server } from "node:http";
 import { WebSocketServer } from "ws";
@@ -26,6 +26,7 @@ export function startWebSocketEndpoint(options: {
   /** The abuse limits HTTP applies, applied here too. */
   validationRules: readonly ValidationRule[];
   maxMessageBytes: number;
+  maxTokens: number;
   maxSubscriptionsPerConnection: number;
   maxSubscriptionsPerTenant: number;
 }): WebSocketEndpoint {
@@ -44,7 +45,6 @@ export function startWebSocketEndpoint(options: {
   const cleanup = useServer<Record<string, unknown> | undefined, { tenantId?: string; active?: Set<string> }>(
     {
       schema: options.schema,
-      validate: (schema, document) => validate(schema, document, rules),
       // Same rules as HTTP: the Authorization value travels in connection_init. A refusal
       // closes the socket with 4403 Forbidden before any operation runs.
       onConnect: async (ctx) => {
@@ -59,9 +59,20 @@ export function startWebSocketEndpoint(options: {
       // A place is reserved when the subscribe message arrives (so a burst of them cannot
       // slip past the cap), and freed when the operation completes, also when the socket
       // closes abruptly, or when it fails before it starts.
-      onSubscribe: (ctx, id) => {
+      onSubscribe: async (ctx, id, payload) => {
         const active = (ctx.extra.active ??= new Set());
         const tenantId = ctx.extra.tenantId!;
+        // Parsed and validated here: graphql-ws would treat a syntax error as an internal
+        // failure and drop the whole connection (4500) instead of answering the operation.
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.maxTokens, noLocation: true });
+        } catch (error) {
+          const tooLong = /more than \d+ tokens/.test((error as Error).message);
+          return [new GraphQLError((error as Error).message, { extensions: { code: "BAD_USER_INPUT", reason: tooLong ? "MAX_TOKENS" : "GRAPHQL_PARSE_FAILED" } })];
+        }
+        const invalid = validate(options.schema, document, rules);
+        if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: options.formatError(error.toJSON(), error).extensions }));
         if (active.size >= options.maxSubscriptionsPerConnection) {
           return refuse(`This connection already has ${active.size} operations, the limit per connection; complete one first or open another connection.`);
         }
@@ -70,6 +81,13 @@ export function startWebSocketEndpoint(options: {
         }
         active.add(id);
         perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await options.context(tenantId),
+        };
       },
       onComplete: (ctx, id) => release(ctx.extra, id),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors as GraphQLError[]) } : result),

@@ -1,0 +1,32 @@
+/**
+ * HTTP-level rules Apollo leaves open: a subscription sent over HTTP is refused as bad input
+ * (it needs graphql-ws on the same path) instead of reaching a resolver with no event, and a
+ * response whose every error is the caller's (BAD_USER_INPUT) is never a 5xx, whichever
+ * plugin refused the document first.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import type { GatewayContext } from "../graphql/context.js";
+
+export function httpStatusPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions run over WebSocket (graphql-ws) on this same /graphql path, not over HTTP.", {
+              extensions: { code: "BAD_USER_INPUT", reason: "SUBSCRIPTION_OVER_HTTP", http: { status: 400 } },
+            });
+          }
+        },
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          const status = response.http.status ?? 200;
+          if (status >= 500 && errors?.length && errors.every((error) => error.extensions?.code === "BAD_USER_INPUT")) {
+            response.http.status = 400;
+          }
+        },
+      };
+    },
+  };
+}
