@@ -1,12 +1,40 @@
 import { createRequire } from "node:module";
-import swc from "unplugin-swc";
-import { defineConfig } from "vitest/config";
+import ts from "typescript";
+import { defineConfig, type Plugin } from "vitest/config";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * type-graphql reads decorator metadata, which Vite's own TypeScript transform (oxc) does not
+ * emit. TypeScript's transpileModule does, per file, with the project's decorator settings;
+ * it needs no native binary (the registry here has @swc/core for Linux only, which leaves
+ * npm ci unable to trust a lockfile that lists swc's other platforms).
+ */
+function typescriptWithDecoratorMetadata(): Plugin {
+  return {
+    name: "typescript-decorator-metadata",
+    enforce: "pre",
+    transform(code, id) {
+      if (!id.endsWith(".ts") || id.includes("/node_modules/")) return null;
+      const output = ts.transpileModule(code, {
+        fileName: id,
+        compilerOptions: {
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          useDefineForClassFields: false,
+          sourceMap: true,
+          inlineSources: true,
+        },
+      });
+      return { code: output.outputText, map: output.sourceMapText };
+    },
+  };
+}
+
 export default defineConfig({
-  // esbuild/oxc emit no decorator metadata, and type-graphql needs it: compile with swc.
-  plugins: [swc.vite({ module: { type: "es6" } })],
+  plugins: [typescriptWithDecoratorMetadata()],
   oxc: false,
   resolve: {
     // One graphql instance for ESM and CJS importers (@apollo/subgraph is CJS), or
