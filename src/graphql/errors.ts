@@ -33,12 +33,13 @@ export function createErrorFormatter(log: Logger) {
     if (typeof code === "string" && INPUT_REFUSALS.has(code)) {
       const limit = limitReason(formatted.message);
       // GraphQL Armor words its refusals as syntax errors; they are limits, and say so.
-      const message = limit ? formatted.message.replace(/^Syntax Error: /, "") : formatted.message;
+      const message = limit ? limitMessage(formatted.message) : formatted.message;
       return { ...base, message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
     }
     // An error graphql-js made itself (variable coercion, validation outside Apollo's phase,
     // e.g. over graphql-ws) has no original error and no path: the caller's input is at fault.
-    if (original instanceof GraphQLError && !original.originalError && !original.path) {
+    // (Variable coercion keeps the scalar's or enum's own GraphQLError as originalError.)
+    if (original instanceof GraphQLError && (!original.originalError || original.originalError instanceof GraphQLError) && !original.path) {
       const limit = limitReason(formatted.message);
       return { ...base, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
     }
@@ -61,8 +62,14 @@ export function limitReason(message: string): string | null {
   if (/Query depth limit/i.test(message)) return "MAX_DEPTH";
   if (/Query Cost limit/i.test(message)) return "MAX_COST";
   if (/Aliases limit/i.test(message)) return "MAX_ALIASES";
-  if (/Token limit|Document contains more than \d+ tokens/i.test(message)) return "MAX_TOKENS";
+  // graphql-js 16 words it "Document contains more that N tokens" (sic).
+  if (/Token limit|Document contains more tha[nt] \d+ tokens/i.test(message)) return "MAX_TOKENS";
   if (/Directives limit/i.test(message)) return "MAX_DIRECTIVES";
   if (/introspection/i.test(message)) return "INTROSPECTION_DISABLED";
   return null;
+}
+
+/** A limit's refusal without the "Syntax Error: " graphql-js and Armor put in front, and saying it is a limit. */
+export function limitMessage(message: string): string {
+  return message.replace(/^Syntax Error: /, "").replace(/^Document contains more tha[nt] (\d+) tokens\. Parsing aborted\./, "Token limit of $1 exceeded.");
 }

@@ -8,6 +8,10 @@ import { useServer } from "graphql-ws/use/ws";
 import type { Server } from "node:http";
 import { WebSocketServer } from "ws";
 import type { GatewayContext } from "../graphql/context.js";
+import { limitMessage, limitReason } from "../graphql/errors.js";
+
+/** What a client may send in graphql-transport-ws. */
+const CLIENT_MESSAGE_TYPES = new Set(["connection_init", "ping", "pong", "subscribe", "complete"]);
 
 export interface WebSocketEndpoint {
   /** Closes every socket (code 1001, going away) and stops accepting new ones. */
@@ -31,6 +35,21 @@ export function startWebSocketEndpoint(options: {
   maxSubscriptionsPerTenant: number;
 }): WebSocketEndpoint {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
+  // graphql-ws answers a message only a server may send (next, error, connection_ack) by
+  // throwing, which closes the socket with 4500 Internal server error. Registered before
+  // useServer, this listener sees each message first and closes such a socket with 4400, as
+  // the protocol says for an invalid message; graphql-ws's own 4500 close then does nothing.
+  wsServer.on("connection", (socket) => {
+    socket.on("message", (data) => {
+      let type: unknown;
+      try {
+        type = (JSON.parse(String(data)) as { type?: unknown } | null)?.type;
+      } catch {
+        return; // not JSON: graphql-ws closes with 4400 itself
+      }
+      if (typeof type === "string" && !CLIENT_MESSAGE_TYPES.has(type)) socket.close(4400, `A client may not send a message of type ${type.slice(0, 40)}`);
+    });
+  });
   const rules = [...specifiedRules, ...options.validationRules];
   // Live subscriptions per tenant on this instance (the cap is per instance).
   const perTenant = new Map<string, number>();
@@ -68,8 +87,9 @@ export function startWebSocketEndpoint(options: {
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens, noLocation: true });
         } catch (error) {
-          const tooLong = /more than \d+ tokens/.test((error as Error).message);
-          return [new GraphQLError((error as Error).message, { extensions: { code: "BAD_USER_INPUT", reason: tooLong ? "MAX_TOKENS" : "GRAPHQL_PARSE_FAILED" } })];
+          const reason = limitReason((error as Error).message);
+          const message = reason ? limitMessage((error as Error).message) : (error as Error).message;
+          return [new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" } })];
         }
         const invalid = validate(options.schema, document, rules);
         if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: options.formatError(error.toJSON(), error).extensions }));

@@ -139,7 +139,16 @@ export class CreateLibrary {
 
   private async fail(intent: CreateIntent, error: unknown): Promise<never> {
     const gatewayError =
-      error instanceof GatewayError ? error : new GatewayError("BACKEND_ERROR", "The create failed unexpectedly; retry with the same idempotencyKey.", {}, { cause: error });
+      error instanceof GatewayError
+        ? error
+        : isDatabaseFailure(error)
+          ? new GatewayError(
+              "BACKEND_UNAVAILABLE",
+              "The gateway's database did not answer in time; the library may already exist. Retry with the same idempotencyKey.",
+              { retryable: true },
+              { cause: error },
+            )
+          : new GatewayError("BACKEND_ERROR", "The create failed unexpectedly; retry with the same idempotencyKey.", {}, { cause: error });
     await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
     throw gatewayError;
   }
@@ -159,4 +168,10 @@ function badConfigRoute(valid: ValidCreateRequest): GatewayError {
     `config is an MPS setting, but ${valid.model} libraries are routed to ICE. Set backend: MPS to keep config, or drop config.`,
     { field: "config" },
   );
+}
+
+/** Prisma's and the driver adapter's errors: the database, not the request, is at fault. */
+function isDatabaseFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? "";
+  return name.startsWith("PrismaClient") || name === "DriverAdapterError";
 }

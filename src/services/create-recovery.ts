@@ -15,6 +15,7 @@ import type { Library } from "../domain/library.js";
 import type { Backends, BackendLibrary } from "../backends/index.js";
 import { DuplicateLibraryError, type CreateIntent, type Store } from "../store/ports.js";
 import { libraryFromBackend } from "./library-from-backend.js";
+import type { StatusRecorder } from "./status-recorder.js";
 
 export interface RecoveryReport {
   examined: number;
@@ -29,6 +30,7 @@ export class CreateRecovery {
     private readonly store: Store,
     private readonly backends: Backends,
     private readonly log: Logger,
+    private readonly recorder: StatusRecorder,
   ) {}
 
   /** The library this intent already made on its backend, adopted into the registry; null when there is none. */
@@ -38,7 +40,16 @@ export class CreateRecovery {
     if (!found) return null;
     this.log.warn({ intentId: intent.id, backend: intent.backend, backendLibraryId: found.backendLibraryId }, "adopting a library an interrupted create made");
     try {
-      return await this.store.intents.complete(intent.id, libraryFromBackend(intent.tenantId, intent.backend, intent.region, found, valid.config));
+      // Registered as not yet active, then the backend's status recorded through the StatusRecorder:
+      // a library that turned ACTIVE while its create was interrupted gets its first-activation event
+      // (inserting it as ACTIVE would skip the event, and fingerprintLibraryActivated would never fire).
+      const registered = await this.store.intents.complete(intent.id, {
+        ...libraryFromBackend(intent.tenantId, intent.backend, intent.region, found, valid.config),
+        status: "OFFLINE",
+        rawStatus: "offline",
+        activatedAt: null,
+      });
+      return await this.recorder.record(registered, { status: found.status, rawStatus: found.rawStatus });
     } catch (error) {
       if (!(error instanceof DuplicateLibraryError)) throw error;
       // Someone (an import, another recovery) registered it meanwhile: answer that row.

@@ -32,7 +32,7 @@ export interface Services {
 
 export function createServices(store: Store, backends: Backends, settings: ServiceSettings, log: Logger): Services {
   const recorder = new StatusRecorder(store);
-  const recovery = new CreateRecovery(store, backends, log);
+  const recovery = new CreateRecovery(store, backends, log, recorder);
   return {
     store,
     backends,

@@ -187,10 +187,7 @@ describe("reconcile", () => {
     expect(new Set(adoptedIds).size).toBe(2);
   });
 
-  // Known gap: recovery inserts an adopted library with its current status and appends no
-// event, so a library already ACTIVE when adopted never fires its activation. Fix in
-// CreateRecovery (insert as OFFLINE and record the transition); then make this a plain it().
-it.fails("adopting an interrupted create whose library is ACTIVE by now still fires fingerprintLibraryActivated, once", async () => {
+  it("adopting an interrupted create whose library is ACTIVE by now still fires fingerprintLibraryActivated, once", async () => {
     await settleEverything();
     const { store } = h.gateway.services;
     const client = connect(h.gateway.graphqlUrl);
