@@ -21,6 +21,7 @@ import { needsAttention, reconcile } from "../src/reconcile/reconciler.js";
 import { createLogger } from "../src/server/logger.js";
 import { createServices } from "../src/services/index.js";
 import { openStore, redactDatabaseUrl } from "../src/store/index.js";
+import { backendSettingsFrom, serviceSettingsFrom } from "../src/server/settings-from-config.js";
 
 const USAGE = `usage: npm run reconcile -- [--json] [--no-orphans] [--deadline-seconds N]
 
@@ -93,25 +94,12 @@ async function main(): Promise<number> {
     return 3;
   }
   try {
-    const backendSettings: BackendSettings = {
-      credentials: config.cloud.credentials!,
-      endpoints: config.cloud.endpoints,
-      protocol: config.cloud.protocol,
-      signatureAlgorithm: config.cloud.signatureAlgorithm,
-      connectTimeoutMs: config.cloud.connectTimeoutMs,
-      readTimeoutMs: config.cloud.readTimeoutMs,
-      retry: config.cloud.retry,
-      qpsLimit: config.cloud.qpsLimit,
-    };
+    const backendSettings: BackendSettings = backendSettingsFrom(config);
     const backends = createBackends(backendSettings);
     const services = createServices(
       store,
       backends,
-      {
-        routing: config.routing,
-        regions: { defaultRegion: config.regions.default, allowedRegions: config.regions.allowed },
-        createIntentStaleMs: config.createIntentStaleMs,
-      },
+      serviceSettingsFrom(config),
       log,
     );
     const report = await reconcile(services, {

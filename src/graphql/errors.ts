@@ -4,6 +4,7 @@
  * BAD_USER_INPUT with the original reason; anything else is a bug or an outage, logged in
  * full here and shown to the client without internals.
  */
+import { isDatabaseFailure } from "../store/database-failure.js";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
@@ -50,11 +51,6 @@ export function createErrorFormatter(log: Logger) {
     log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return { ...base, message: "The gateway failed unexpectedly; it has been logged. Retry, and report it if it persists.", extensions: { code: "BACKEND_ERROR", reason: "INTERNAL" } };
   };
-}
-
-function isDatabaseFailure(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? "";
-  return name.startsWith("PrismaClient") || name === "DriverAdapterError";
 }
 
 /** Which abuse limit a validation error is about, for `extensions.reason`; null for other errors. */

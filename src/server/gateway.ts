@@ -27,6 +27,7 @@ import { GatewayMetrics } from "./metrics.js";
 import { createAbuseLimits } from "./abuse-limits.js";
 import { httpStatusPlugin } from "./http-status.js";
 import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
+import { backendSettingsFrom, serviceSettingsFrom } from "./settings-from-config.js";
 import { startWebSocketEndpoint } from "./websocket.js";
 
 export interface RunningGateway {
@@ -79,26 +80,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     cleanup.push(() => store.close());
 
     const metrics = new GatewayMetrics(store);
-    const backendSettings: BackendSettings = {
-      credentials: config.cloud.credentials!,
-      endpoints: config.cloud.endpoints,
-      protocol: config.cloud.protocol,
-      signatureAlgorithm: config.cloud.signatureAlgorithm,
-      connectTimeoutMs: config.cloud.connectTimeoutMs,
-      readTimeoutMs: config.cloud.readTimeoutMs,
-      retry: config.cloud.retry,
-      qpsLimit: config.cloud.qpsLimit,
-      ...emulator?.backendSettings,
-    };
+    const backendSettings: BackendSettings = { ...backendSettingsFrom(config), ...emulator?.backendSettings };
     const backends = createBackends(backendSettings, metrics.observeBackendCall);
     const services = createServices(
       store,
       backends,
-      {
-        routing: config.routing,
-        regions: { defaultRegion: config.regions.default, allowedRegions: config.regions.allowed },
-        createIntentStaleMs: config.createIntentStaleMs,
-      },
+      serviceSettingsFrom(config),
       log,
     );
 

@@ -5,6 +5,7 @@
  * database write leaves a PENDING intent that CreateRecovery resolves: never a lost library
  * and never a second one.
  */
+import { isDatabaseFailure } from "../store/database-failure.js";
 import { GatewayError } from "../domain/errors.js";
 import type { Library } from "../domain/library.js";
 import {
@@ -168,10 +169,4 @@ function badConfigRoute(valid: ValidCreateRequest): GatewayError {
     `config is an MPS setting, but ${valid.model} libraries are routed to ICE. Set backend: MPS to keep config, or drop config.`,
     { field: "config" },
   );
-}
-
-/** Prisma's and the driver adapter's errors: the database, not the request, is at fault. */
-function isDatabaseFailure(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? "";
-  return name.startsWith("PrismaClient") || name === "DriverAdapterError";
 }
