@@ -507,7 +507,7 @@ async function main(): Promise<number> {
     const services = createServices(
       store,
       backends,
-      { routing: DEFAULT_ROUTING_POLICY, regions: { defaultRegion: "cn-shanghai", allowedRegions: ["cn-shanghai"] }, createIntentStaleMs: 3_000 },
+      { routing: DEFAULT_ROUTING_POLICY, regions: { defaultRegion: "cn-shanghai", allowedRegions: ["cn-shanghai"] }, createIntentStaleMs: 3_000, createRetryGraceMs: 0 },
       pino({ level: "silent" }),
     );
     report = await reconcile(services, { regions: ["cn-shanghai"], intentStaleMs: 3_000, listingKey: () => emulator.endpoint, deadlineMs: 120_000 });

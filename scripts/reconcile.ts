@@ -15,7 +15,7 @@
  * 3 the reconcile could not run (database or backends unreachable at start, a crash).
  */
 import { ConfigError, loadConfig, type Config } from "../src/config.js";
-import { createBackends, endpointFor, type BackendSettings } from "../src/backends/index.js";
+import { createBackends, endpointKey, type BackendSettings } from "../src/backends/index.js";
 import { formatReport } from "../src/reconcile/format.js";
 import { needsAttention, reconcile } from "../src/reconcile/reconciler.js";
 import { createLogger } from "../src/server/logger.js";
@@ -106,10 +106,7 @@ async function main(): Promise<number> {
       regions: config.regions.allowed,
       intentStaleMs: config.createIntentStaleMs,
       orphans: args.orphans,
-      listingKey: (backend, region) => {
-        const target = endpointFor(backendSettings, backend, region);
-        return `${target.protocol}://${target.endpoint}`;
-      },
+      listingKey: (backend, region) => endpointKey(backendSettings, backend, region),
       deadlineMs: args.deadlineSeconds * 1000,
       log,
     });

@@ -82,6 +82,12 @@ const EnvSchema = z
 
     /** How long a create may be in flight before another call or the reconciler may take it over. */
     CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000),
+    /** How long after an ambiguous create attempt (timeout, 5xx) a retry waits before looking for its library on the backend. */
+    CREATE_RETRY_GRACE_MS: int(0, 600_000).default(3_000),
+    /** Cloud mode: compare the registry with the backends once, in the background, after start-up. */
+    RECONCILE_AT_STARTUP: bool.default(true),
+    RECONCILE_STARTUP_DELAY_MS: int(0, 3_600_000).default(5_000),
+    RECONCILE_STARTUP_TIMEOUT_MS: int(1_000, 3_600_000).default(60_000),
 
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
     /** Redis channel of the events; deployments sharing one Redis need different ones. */
@@ -138,6 +144,10 @@ export interface Config {
   regions: { default: string; allowed: string[] };
   routing: RoutingPolicy;
   createIntentStaleMs: number;
+  /** See CREATE_RETRY_GRACE_MS. */
+  createRetryGraceMs: number;
+  /** Cloud mode only: the embedded emulator starts empty on every start, so there is nothing to compare. */
+  reconcileAtStartup: { enabled: boolean; delayMs: number; timeoutMs: number };
   limits: {
     maxBodyBytes: number;
     maxDepth: number;
@@ -221,6 +231,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     regions: { default: env.DEFAULT_REGION, allowed: env.ALLOWED_REGIONS },
     routing: { modelBackends: env.ROUTING ?? DEFAULT_ROUTING_POLICY.modelBackends, fallbackOnQuota: env.ROUTING_FALLBACK_ON_QUOTA },
     createIntentStaleMs: env.CREATE_INTENT_STALE_MS,
+    createRetryGraceMs: env.CREATE_RETRY_GRACE_MS,
+    reconcileAtStartup: { enabled: env.RECONCILE_AT_STARTUP, delayMs: env.RECONCILE_STARTUP_DELAY_MS, timeoutMs: env.RECONCILE_STARTUP_TIMEOUT_MS },
     limits: {
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxDepth: env.MAX_DEPTH,

@@ -46,4 +46,10 @@ export function endpointFor(settings: Pick<BackendSettings, "endpoints" | "proto
   return { endpoint: settings.endpoints[backend].replaceAll("{region}", region), protocol: settings.protocol };
 }
 
+/** One string per distinct endpoint: regions served by the same endpoint share an account listing. */
+export function endpointKey(settings: Pick<BackendSettings, "endpoints" | "protocol">, backend: FingerprintBackend, region: string): string {
+  const target = endpointFor(settings, backend, region);
+  return `${target.protocol}://${target.endpoint}`;
+}
+
 export type { Backend, Backends, BackendLibrary } from "./port.js";

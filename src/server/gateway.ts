@@ -10,13 +10,14 @@ import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { GatewayError } from "../domain/errors.js";
 import { createAuthenticator } from "../auth/index.js";
-import { createBackends, type BackendSettings } from "../backends/index.js";
+import { createBackends, endpointKey, type BackendSettings } from "../backends/index.js";
 import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/errors.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import { createEventBus } from "../events/event-bus.js";
 import { EventRelay } from "../events/event-relay.js";
+import { reconcileAtStartup } from "../reconcile/startup.js";
 import { ActivationWatcher } from "../services/activation-watcher.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore } from "../store/index.js";
@@ -184,6 +185,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       started.start();
       watcher = started;
       cleanup.push(() => started.stop());
+    }
+
+    // Drift between the registry and the backends (a library deleted in the console, a create
+    // that landed after the gateway gave up) is found once per fleet start, in the background.
+    // Not in embedded mode: its emulator starts empty every time, so everything would be drift.
+    if (config.mode === "cloud" && config.reconcileAtStartup.enabled) {
+      const startupReconcile = reconcileAtStartup(services, log, {
+        delayMs: config.reconcileAtStartup.delayMs,
+        timeoutMs: config.reconcileAtStartup.timeoutMs,
+        listingKey: (backend, region) => endpointKey(backendSettings, backend, region),
+      });
+      cleanup.push(() => startupReconcile.stop());
     }
 
     const { port } = httpServer.address() as AddressInfo;

@@ -21,5 +21,6 @@ export function serviceSettingsFrom(config: Config): ServiceSettings {
     routing: config.routing,
     regions: { defaultRegion: config.regions.default, allowedRegions: config.regions.allowed },
     createIntentStaleMs: config.createIntentStaleMs,
+    createRetryGraceMs: config.createRetryGraceMs,
   };
 }

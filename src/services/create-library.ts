@@ -5,6 +5,7 @@
  * database write leaves a PENDING intent that CreateRecovery resolves: never a lost library
  * and never a second one.
  */
+import type { Logger } from "pino";
 import { isDatabaseFailure } from "../store/database-failure.js";
 import { GatewayError } from "../domain/errors.js";
 import type { Library } from "../domain/library.js";
@@ -36,6 +37,14 @@ export interface CreateLibraryDeps {
   staleAfterMs: number;
   /** How often a caller waiting on someone else's create looks again. */
   pollIntervalMs?: number;
+  /**
+   * After a create call ended without a clear answer (a timeout, a dropped connection, a 5xx),
+   * the request may still be carried out: it can sit in a queue or on the wire past the
+   * gateway's deadline. Wait this long, then look for the library before giving up, so the
+   * caller gets the library instead of an error and a retry cannot make a second one.
+   */
+  ambiguousGraceMs?: number;
+  log?: Pick<Logger, "warn">;
 }
 
 export class CreateLibrary {
@@ -132,10 +141,28 @@ export class CreateLibrary {
         lastError = error;
         // Quota on the routed backend: the next candidate (the fallback) takes it.
         if (error instanceof GatewayError && error.code === "QUOTA_EXCEEDED") continue;
+        if (mayHaveTakenEffect(error)) {
+          const landed = await this.lookAfterAmbiguousCall({ ...intent, backend }, valid);
+          if (landed) return landed;
+        }
         break;
       }
     }
     return this.fail(intent, lastError);
+  }
+
+  /** The library an unanswered create made after all, adopted; null when none shows up within the grace period. */
+  private async lookAfterAmbiguousCall(intent: CreateIntent, valid: ValidCreateRequest): Promise<Library | null> {
+    const graceMs = this.deps.ambiguousGraceMs ?? 0;
+    if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
+    try {
+      return await this.deps.recovery.adoptIfCreated(intent, valid);
+    } catch (error) {
+      // The backend is still unreachable: the intent is marked FAILED with the original error,
+      // and the caller's retry (or the recovery sweep) looks again.
+      this.deps.log?.warn({ intentId: intent.id, backend: intent.backend, err: error }, "could not look for the library of an unanswered create");
+      return null;
+    }
   }
 
   private async fail(intent: CreateIntent, error: unknown): Promise<never> {
@@ -153,6 +180,14 @@ export class CreateLibrary {
     await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
     throw gatewayError;
   }
+}
+
+/**
+ * Could the backend have carried out a call that failed? A timeout, a dropped connection or a
+ * 5xx leaves it open; a refusal (throttling, a refused connection, a 4xx) does not.
+ */
+function mayHaveTakenEffect(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === "BACKEND_UNAVAILABLE" && error.details.backendCode !== "ECONNREFUSED";
 }
 
 function keyReused(key: string | null): GatewayError {

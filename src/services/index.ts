@@ -15,6 +15,8 @@ export interface ServiceSettings {
   routing: RoutingPolicy;
   regions: CreateValidationContext;
   createIntentStaleMs: number;
+  /** See CreateLibraryDeps.ambiguousGraceMs; 0 looks at once. */
+  createRetryGraceMs: number;
 }
 
 export interface Services {
@@ -53,6 +55,8 @@ export function createServices(store: Store, backends: Backends, settings: Servi
       regions: settings.regions,
       recovery,
       staleAfterMs: settings.createIntentStaleMs,
+      ambiguousGraceMs: settings.createRetryGraceMs,
+      log,
     }),
     liveReads: () => createLiveReads(backends),
   };

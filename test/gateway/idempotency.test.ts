@@ -89,4 +89,32 @@ describe.each(databaseKinds)("idempotent creates on $name", (kind) => {
     expect(libraries).toHaveLength(1);
     expect(retried.data!.createFingerprintLibrary.library.backendLibraryId).toBe(libraries[0].id);
   });
+
+  it("answers the library when an unanswered create lands within the grace period", async () => {
+    // The create reaches the emulator's handler only 500 ms after the gateway gave up on it:
+    // without the grace, the caller gets an error and a retry made at once would make a second library.
+    h = await startHarness({ env: { BACKEND_RETRIES: "0", BACKEND_READ_TIMEOUT_MS: "300", CREATE_RETRY_GRACE_MS: "1500" } });
+    h.emulator.control.setFault("CreateDNADB", { latencyMs: 800, times: 1 });
+    const input: CreateFingerprintLibraryInput = { name: "late-landing", model: "VIDEO", idempotencyKey: "late-1" };
+    const first = await h.gql(CREATE, { input });
+    expect(first.errors).toBeUndefined();
+    const libraries = h.emulator.control.state().libraries;
+    expect(libraries).toHaveLength(1);
+    expect(first.data!.createFingerprintLibrary.library.backendLibraryId).toBe(libraries[0].id);
+
+    const retried = await h.gql(CREATE, { input });
+    expect(retried.data!.createFingerprintLibrary).toMatchObject({ replayed: true, library: { backendLibraryId: libraries[0].id } });
+    expect(h.emulator.control.state().libraries).toHaveLength(1);
+  });
+
+  it("does not wait out the grace period when the backend refused the create", async () => {
+    // Throttling is a refusal before any work: nothing can land later, so the answer is immediate.
+    h = await startHarness({ env: { BACKEND_RETRIES: "0", CREATE_RETRY_GRACE_MS: "60000" } });
+    h.emulator.control.setFault("CreateDNADB", { errorRate: 1, code: "Throttling", httpStatus: 400, times: 1 });
+    const answered = await Promise.race([
+      h.gql(CREATE, { input: { name: "refused", model: "VIDEO", idempotencyKey: "refused-1" } }).then(codes),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting after 10 s"), 10_000)),
+    ]);
+    expect(answered).toEqual(["BACKEND_THROTTLED"]);
+  });
 });

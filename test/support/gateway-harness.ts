@@ -74,6 +74,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     BACKEND_RETRY_MIN_DELAY_MS: "5",
     BACKEND_RETRY_MAX_DELAY_MS: "20",
     BACKEND_READ_TIMEOUT_MS: "1500",
+    // Tests that want these say so: a background reconcile or a grace wait would change
+    // what other tests observe and how long they take.
+    RECONCILE_AT_STARTUP: "false",
+    CREATE_RETRY_GRACE_MS: "0",
     ...options.env,
   });
   const gateway = await startGateway(config, { logger });

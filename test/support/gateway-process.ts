@@ -28,7 +28,7 @@ export interface GatewayProcess {
 export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ["dist/src/main.js"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", LOG_LEVEL: "info", RECONCILE_AT_STARTUP: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
