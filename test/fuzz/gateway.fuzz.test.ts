@@ -33,7 +33,8 @@ import {
 } from "./generators.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
-const CASES = Number(process.env.FUZZ_CASES ?? 300);
+// `npm test` runs a smaller sample on every run; `npm run test:fuzz` (FUZZ=1) the full one.
+const CASES = Number(process.env.FUZZ_CASES ?? (process.env.FUZZ ? 300 : 100));
 const BATCH = 25;
 const CASE_TIMEOUT_MS = 15_000;
 /** Production refuses to run open: one API key; most cases send it, some send other credentials or none. */
