@@ -35,7 +35,7 @@ import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import pino from "pino";
 import WebSocket from "ws";
-import { createBackends } from "../src/backends/index.js";
+import { createBackends, singleAccount } from "../src/backends/index.js";
 import { ERROR_CODES } from "../src/domain/errors.js";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type RunningEmulator } from "../src/emulator/index.js";
 import { table } from "../src/reconcile/format.js";
@@ -506,7 +506,7 @@ async function main(): Promise<number> {
     });
     const services = createServices(
       store,
-      backends,
+      singleAccount(backends),
       { routing: DEFAULT_ROUTING_POLICY, regions: { defaultRegion: "cn-shanghai", allowedRegions: ["cn-shanghai"] }, createIntentStaleMs: 3_000, createRetryGraceMs: 0 },
       pino({ level: "silent" }),
     );

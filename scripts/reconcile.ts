@@ -15,13 +15,14 @@
  * 3 the reconcile could not run (database or backends unreachable at start, a crash).
  */
 import { ConfigError, loadConfig, type Config } from "../src/config.js";
-import { createBackends, endpointKey, type BackendSettings } from "../src/backends/index.js";
+import { createBackendAccounts, endpointKey, type BackendSettings } from "../src/backends/index.js";
+import { TenantCredentialsError } from "../src/backends/tenant-credentials.js";
 import { formatReport } from "../src/reconcile/format.js";
 import { needsAttention, reconcile } from "../src/reconcile/reconciler.js";
 import { createLogger } from "../src/server/logger.js";
 import { createServices } from "../src/services/index.js";
 import { openStore, redactDatabaseUrl } from "../src/store/index.js";
-import { backendSettingsFrom, serviceSettingsFrom } from "../src/server/settings-from-config.js";
+import { backendSettingsFrom, serviceSettingsFrom, tenantCredentialsFrom } from "../src/server/settings-from-config.js";
 
 const USAGE = `usage: npm run reconcile -- [--json] [--no-orphans] [--deadline-seconds N]
 
@@ -84,6 +85,17 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  let tenantCredentials;
+  try {
+    tenantCredentials = tenantCredentialsFrom(config);
+  } catch (error) {
+    if (error instanceof TenantCredentialsError) {
+      console.error(`reconcile: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
   // Logs go to stderr (JSON lines), so stdout is only the report; quiet unless LOG_LEVEL asks.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : "warn", process.stderr);
   let store;
@@ -95,10 +107,9 @@ async function main(): Promise<number> {
   }
   try {
     const backendSettings: BackendSettings = backendSettingsFrom(config);
-    const backends = createBackends(backendSettings);
     const services = createServices(
       store,
-      backends,
+      createBackendAccounts(backendSettings, tenantCredentials),
       serviceSettingsFrom(config),
       log,
     );

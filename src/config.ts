@@ -42,6 +42,8 @@ const EnvSchema = z
 
     ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    /** JSON file of per-tenant AccessKey pairs: those tenants' libraries live in their own accounts. */
+    TENANT_CREDENTIALS_FILE: z.string().min(1).optional(),
     ICE_ENDPOINT: z.string().min(1).default("ice.{region}.aliyuncs.com"),
     MPS_ENDPOINT: z.string().min(1).default("mts.{region}.aliyuncs.com"),
     BACKEND_PROTOCOL: z.enum(["https", "http"]).default("https"),
@@ -133,6 +135,8 @@ export interface Config {
   mode: "embedded" | "cloud";
   cloud: {
     credentials?: { accessKeyId: string; accessKeySecret: string };
+    /** TENANT_CREDENTIALS_FILE, read at start-up (src/backends/tenant-credentials.ts). */
+    tenantCredentialsFile?: string;
     endpoints: Record<FingerprintBackend, string>;
     protocol: "http" | "https";
     signatureAlgorithm: "v3" | "v2";
@@ -190,12 +194,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(present);
   // Checked apart from the schema so it is reported together with any other problem.
-  const pairProblem =
+  const pairProblem: string[] =
     !!present.ALIBABA_CLOUD_ACCESS_KEY_ID !== !!present.ALIBABA_CLOUD_ACCESS_KEY_SECRET
       ? [
           `${present.ALIBABA_CLOUD_ACCESS_KEY_ID ? "ALIBABA_CLOUD_ACCESS_KEY_SECRET" : "ALIBABA_CLOUD_ACCESS_KEY_ID"}: set both ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or neither (embedded emulator mode)`,
         ]
       : [];
+  // The embedded emulator knows only its own development account.
+  if (present.TENANT_CREDENTIALS_FILE && !present.ALIBABA_CLOUD_ACCESS_KEY_ID) {
+    pairProblem.push("TENANT_CREDENTIALS_FILE: per-tenant cloud accounts need cloud mode; set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET for the gateway's own account too");
+  }
   if (!parsed.success || pairProblem.length > 0) {
     throw new ConfigError([
       ...pairProblem,
@@ -220,6 +228,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mode: credentials ? "cloud" : "embedded",
     cloud: {
       credentials,
+      tenantCredentialsFile: env.TENANT_CREDENTIALS_FILE,
       endpoints: { ICE: env.ICE_ENDPOINT, MPS: env.MPS_ENDPOINT },
       protocol: env.BACKEND_PROTOCOL,
       signatureAlgorithm: env.ALIBABA_SIGNATURE_ALGORITHM,

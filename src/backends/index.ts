@@ -2,6 +2,7 @@
 import type { FingerprintBackend } from "../domain/model.js";
 import { ICE_API_VERSION, ICE_QPS_LIMITS, IceBackend } from "./ice-backend.js";
 import { MPS_API_VERSION, MPS_QPS_LIMITS, MpsBackend } from "./mps-backend.js";
+import { backendAccounts, type BackendAccounts } from "./accounts.js";
 import type { Backends } from "./port.js";
 import { ResilientCaller, type BackendCallObserver, type RetryPolicy } from "./resilient-caller.js";
 import { SignedRpcClient, type RpcCredentials, type RpcTarget } from "./signed-rpc-client.js";
@@ -17,6 +18,15 @@ export interface BackendSettings {
   retry: RetryPolicy;
   /** Overrides every action's documented QPS limit when set (e.g. a lower contractual limit). */
   qpsLimit?: number;
+}
+
+/** The gateway's account, plus one per tenant that has its own credentials. */
+export function createBackendAccounts(
+  settings: BackendSettings,
+  tenantCredentials: ReadonlyMap<string, RpcCredentials> = new Map(),
+  observe?: BackendCallObserver,
+): BackendAccounts {
+  return backendAccounts(settings.credentials, tenantCredentials, (credentials) => createBackends({ ...settings, credentials }, observe));
 }
 
 export function createBackends(settings: BackendSettings, observe?: BackendCallObserver): Backends {
@@ -52,4 +62,5 @@ export function endpointKey(settings: Pick<BackendSettings, "endpoints" | "proto
   return `${target.protocol}://${target.endpoint}`;
 }
 
+export { DEFAULT_ACCOUNT, singleAccount, type BackendAccounts } from "./accounts.js";
 export type { Backend, Backends, BackendLibrary } from "./port.js";

@@ -43,8 +43,8 @@ export function formatReport(report: ReconcileReport): string {
     parts.push(
       "Orphans (not imported: importFingerprintLibrary(backend, backendLibraryId, region) adopts one for the calling tenant):\n" +
         table(
-          ["backend", "region(s)", "backend id", "name", "model", "status"],
-          report.orphans.map((o) => [o.backend, o.regions.join(","), o.backendLibraryId, clip(o.name, 40), o.model, `${o.status} (${o.rawStatus})`]),
+          ["account", "backend", "region(s)", "backend id", "name", "model", "status"],
+          report.orphans.map((o) => [o.account, o.backend, o.regions.join(","), o.backendLibraryId, clip(o.name, 40), o.model, `${o.status} (${o.rawStatus})`]),
         ),
     );
   }

@@ -25,7 +25,7 @@
  * between steps, reporting what was not reached.
  */
 import type { Logger } from "pino";
-import type { BackendLibrary } from "../backends/index.js";
+import { DEFAULT_ACCOUNT, type BackendLibrary, type Backends } from "../backends/index.js";
 import { GatewayError } from "../domain/errors.js";
 import type { Library } from "../domain/library.js";
 import { FINGERPRINT_BACKENDS, type FingerprintBackend, type FingerprintModel, type LibraryStatus } from "../domain/model.js";
@@ -70,6 +70,8 @@ export interface RepairedLibrary extends LibraryRef {
 }
 
 export interface OrphanLibrary {
+  /** The cloud account it is in: "default" (the gateway's) or "tenant:<id>" (a tenant's own). */
+  account: string;
   backend: FingerprintBackend;
   /** The region(s) whose listing returned it (several when they share one endpoint). */
   regions: string[];
@@ -130,7 +132,7 @@ const DEFAULT_PAGE_SIZE = 200;
 
 export class Reconciler {
   constructor(
-    private readonly services: Pick<Services, "store" | "backends" | "lifecycle" | "recovery">,
+    private readonly services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery">,
     private readonly options: ReconcileOptions,
   ) {}
 
@@ -205,7 +207,7 @@ export class Reconciler {
       if (page.length === 0) return true;
       report.scanned += page.length;
       const live = page.filter((library) => library.status !== "DELETED");
-      const reads = createLiveReads(this.services.backends);
+      const reads = createLiveReads(this.services.accounts);
       const outcomes = await Promise.allSettled(live.map((library) => this.services.lifecycle.refreshLibrary(library, reads)));
       report.checked += live.length;
       const current = new Map<string, Library>(page.map((library) => [library.id, library]));
@@ -238,6 +240,14 @@ export class Reconciler {
   }
 
   private async findOrphans(report: ReconcileReport, held: HeldLibraries, stopAt: (step: string) => boolean): Promise<void> {
+    for (const { account, backends } of this.services.accounts.all()) {
+      await this.findOrphansOf(account, backends, report, held, stopAt);
+    }
+  }
+
+  /** One cloud account: the gateway's, or a tenant's own (TENANT_CREDENTIALS_FILE). */
+  private async findOrphansOf(account: string, backends: Backends, report: ReconcileReport, held: HeldLibraries, stopAt: (step: string) => boolean): Promise<void> {
+    const where = (regions: string[]) => (account === DEFAULT_ACCOUNT ? regions.join(", ") : `${regions.join(", ")} (account ${account})`);
     for (const backend of FINGERPRINT_BACKENDS) {
       // Regions that share a listing (one endpoint) are listed once.
       const groups = new Map<string, string[]>();
@@ -247,14 +257,14 @@ export class Reconciler {
       }
       const listed = new Map<string, { library: BackendLibrary; regions: string[] }>();
       for (const regions of groups.values()) {
-        if (stopAt(`listing ${backend} libraries in ${regions.join(", ")}`)) return;
+        if (stopAt(`listing ${backend} libraries in ${where(regions)}`)) return;
         let libraries: BackendLibrary[];
         try {
-          libraries = await this.services.backends[backend].listAll(regions[0]);
+          libraries = await backends[backend].listAll(regions[0]);
         } catch (error) {
           report.unresolved.push({
             kind: "orphan-scan-failed",
-            subject: `${backend} ${regions.join(", ")}`,
+            subject: `${backend} ${where(regions)}`,
             reason: `listing every library (List without ids, undocumented upstream) failed: ${describeError(error)}`,
           });
           continue;
@@ -301,6 +311,7 @@ export class Reconciler {
         const owners = await Promise.all(regions.map((region) => this.services.store.libraries.ownersOf(backend, region, library.backendLibraryId)));
         if (owners.some((tenants) => tenants.length > 0)) continue;
         report.orphans.push({
+          account,
           backend,
           regions,
           backendLibraryId: library.backendLibraryId,
@@ -361,6 +372,6 @@ function describeError(error: unknown): string {
 }
 
 /** Runs one reconcile with the gateway's services. */
-export function reconcile(services: Pick<Services, "store" | "backends" | "lifecycle" | "recovery">, options: ReconcileOptions): Promise<ReconcileReport> {
+export function reconcile(services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery">, options: ReconcileOptions): Promise<ReconcileReport> {
   return new Reconciler(services, options).run();
 }

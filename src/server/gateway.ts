@@ -10,7 +10,7 @@ import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { GatewayError } from "../domain/errors.js";
 import { createAuthenticator } from "../auth/index.js";
-import { createBackends, endpointKey, type BackendSettings } from "../backends/index.js";
+import { createBackendAccounts, endpointKey, type BackendSettings } from "../backends/index.js";
 import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/errors.js";
@@ -28,7 +28,7 @@ import { GatewayMetrics } from "./metrics.js";
 import { createAbuseLimits } from "./abuse-limits.js";
 import { httpStatusPlugin } from "./http-status.js";
 import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
-import { backendSettingsFrom, serviceSettingsFrom } from "./settings-from-config.js";
+import { backendSettingsFrom, serviceSettingsFrom, tenantCredentialsFrom } from "./settings-from-config.js";
 import { startWebSocketEndpoint } from "./websocket.js";
 
 export interface RunningGateway {
@@ -53,6 +53,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const log = options.logger ?? createLogger(config.logLevel);
   // Settings problems first: nothing is started when authentication is misconfigured.
   const authenticator = createAuthenticator(config);
+  const tenantCredentials = tenantCredentialsFrom(config);
+  if (tenantCredentials.size > 0) {
+    log.info({ tenants: [...tenantCredentials.keys()] }, "tenants with their own cloud account (TENANT_CREDENTIALS_FILE)");
+  }
   if (authenticator.developmentMode) {
     log.warn(
       { tenant: config.defaultTenant },
@@ -82,10 +86,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
     const metrics = new GatewayMetrics(store);
     const backendSettings: BackendSettings = { ...backendSettingsFrom(config), ...emulator?.backendSettings };
-    const backends = createBackends(backendSettings, metrics.observeBackendCall);
+    const accounts = createBackendAccounts(backendSettings, tenantCredentials, metrics.observeBackendCall);
     const services = createServices(
       store,
-      backends,
+      accounts,
       serviceSettingsFrom(config),
       log,
     );

@@ -1,5 +1,7 @@
 /** The settings each part is built from, derived from the one Config (gateway and reconcile share them). */
 import type { BackendSettings } from "../backends/index.js";
+import type { RpcCredentials } from "../backends/signed-rpc-client.js";
+import { loadTenantCredentials } from "../backends/tenant-credentials.js";
 import type { Config } from "../config.js";
 import type { ServiceSettings } from "../services/index.js";
 
@@ -23,4 +25,9 @@ export function serviceSettingsFrom(config: Config): ServiceSettings {
     createIntentStaleMs: config.createIntentStaleMs,
     createRetryGraceMs: config.createRetryGraceMs,
   };
+}
+
+/** Tenants with their own cloud account (TENANT_CREDENTIALS_FILE); empty when the file is not set. */
+export function tenantCredentialsFrom(config: Config): ReadonlyMap<string, RpcCredentials> {
+  return config.cloud.tenantCredentialsFile ? loadTenantCredentials(config.cloud.tenantCredentialsFile) : new Map();
 }

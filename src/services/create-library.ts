@@ -17,7 +17,7 @@ import {
   type ValidCreateRequest,
 } from "../domain/create-input.js";
 import { candidateBackends, type RoutingPolicy } from "../domain/routing.js";
-import type { Backends } from "../backends/index.js";
+import type { BackendAccounts } from "../backends/index.js";
 import type { CreateIntent, Store } from "../store/ports.js";
 import type { CreateRecovery } from "./create-recovery.js";
 import { libraryFromBackend } from "./library-from-backend.js";
@@ -29,7 +29,7 @@ export interface CreateLibraryResult {
 
 export interface CreateLibraryDeps {
   store: Store;
-  backends: Backends;
+  accounts: BackendAccounts;
   routing: RoutingPolicy;
   regions: CreateValidationContext;
   recovery: CreateRecovery;
@@ -131,7 +131,7 @@ export class CreateLibrary {
     for (const backend of usable) {
       await this.deps.store.intents.markCalling(intent.id, backend);
       try {
-        const created = await this.deps.backends[backend].create(valid.region, valid);
+        const created = await this.deps.accounts.forTenant(intent.tenantId)[backend].create(valid.region, valid);
         await this.deps.store.intents.markBackendCreated(intent.id, created.backendLibraryId);
         return await this.deps.store.intents.complete(
           intent.id,

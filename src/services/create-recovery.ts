@@ -12,7 +12,7 @@
 import type { Logger } from "pino";
 import type { ValidCreateRequest } from "../domain/create-input.js";
 import type { Library } from "../domain/library.js";
-import type { Backends, BackendLibrary } from "../backends/index.js";
+import type { BackendAccounts, BackendLibrary } from "../backends/index.js";
 import { DuplicateLibraryError, type CreateIntent, type Store } from "../store/ports.js";
 import { libraryFromBackend } from "./library-from-backend.js";
 import type { StatusRecorder } from "./status-recorder.js";
@@ -28,7 +28,7 @@ export interface RecoveryReport {
 export class CreateRecovery {
   constructor(
     private readonly store: Store,
-    private readonly backends: Backends,
+    private readonly accounts: BackendAccounts,
     private readonly log: Logger,
     private readonly recorder: StatusRecorder,
   ) {}
@@ -85,7 +85,7 @@ export class CreateRecovery {
   }
 
   private async findOnBackend(intent: CreateIntent, valid: ValidCreateRequest): Promise<BackendLibrary | null> {
-    const backend = this.backends[intent.backend!];
+    const backend = this.accounts.forTenant(intent.tenantId)[intent.backend!];
     if (intent.backendLibraryId) {
       const answer = await backend.lookup(intent.region, [intent.backendLibraryId]);
       return answer.found[0] ?? null;

@@ -1,6 +1,6 @@
 /** Wires the use cases together; the one object the GraphQL layer and the server hold. */
 import type { Logger } from "pino";
-import type { Backends } from "../backends/index.js";
+import type { BackendAccounts, Backends } from "../backends/index.js";
 import type { CreateValidationContext } from "../domain/create-input.js";
 import type { RoutingPolicy } from "../domain/routing.js";
 import type { Store } from "../store/ports.js";
@@ -21,6 +21,9 @@ export interface ServiceSettings {
 
 export interface Services {
   store: Store;
+  /** Every tenant's cloud account; a tenant's libraries live in `accounts.forTenant(tenantId)`. */
+  accounts: BackendAccounts;
+  /** The gateway's own account (`accounts.default`). */
   backends: Backends;
   create: CreateLibrary;
   lifecycle: LibraryLifecycle;
@@ -32,25 +35,26 @@ export interface Services {
   settings: ServiceSettings;
 }
 
-export function createServices(store: Store, backends: Backends, settings: ServiceSettings, log: Logger): Services {
+export function createServices(store: Store, accounts: BackendAccounts, settings: ServiceSettings, log: Logger): Services {
   const recorder = new StatusRecorder(store);
-  const recovery = new CreateRecovery(store, backends, log, recorder);
+  const recovery = new CreateRecovery(store, accounts, log, recorder);
   return {
     store,
-    backends,
+    accounts,
+    backends: accounts.default,
     recorder,
     recovery,
     settings,
     queries: new LibraryQueries(store),
     lifecycle: new LibraryLifecycle({
       store,
-      backends,
+      accounts,
       recorder,
       regions: { default: settings.regions.defaultRegion, allowed: settings.regions.allowedRegions },
     }),
     create: new CreateLibrary({
       store,
-      backends,
+      accounts,
       routing: settings.routing,
       regions: settings.regions,
       recovery,
@@ -58,6 +62,6 @@ export function createServices(store: Store, backends: Backends, settings: Servi
       ambiguousGraceMs: settings.createRetryGraceMs,
       log,
     }),
-    liveReads: () => createLiveReads(backends),
+    liveReads: () => createLiveReads(accounts),
   };
 }

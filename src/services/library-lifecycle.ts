@@ -5,7 +5,7 @@
 import { GatewayError, badInput, notFound } from "../domain/errors.js";
 import type { Library } from "../domain/library.js";
 import type { FingerprintBackend } from "../domain/model.js";
-import type { Backends } from "../backends/index.js";
+import type { BackendAccounts } from "../backends/index.js";
 import { DuplicateLibraryError, type Store } from "../store/ports.js";
 import { libraryFromBackend } from "./library-from-backend.js";
 import type { LiveReads } from "./live-library-reader.js";
@@ -18,7 +18,7 @@ const BACKEND_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface LibraryLifecycleDeps {
   store: Store;
-  backends: Backends;
+  accounts: BackendAccounts;
   recorder: StatusRecorder;
   regions: { default: string; allowed: readonly string[] };
 }
@@ -30,7 +30,7 @@ export class LibraryLifecycle {
   async delete(tenantId: string, id: string): Promise<Library> {
     const library = await this.require(tenantId, id);
     if (library.status === "DELETED" || library.status === "DELETING") return library; // already on its way
-    const backend = this.deps.backends[library.backend];
+    const backend = this.deps.accounts.forTenant(library.tenantId)[library.backend];
     try {
       const result = await backend.delete(library.region, library.backendLibraryId);
       return result.kind === "job"
@@ -54,12 +54,12 @@ export class LibraryLifecycle {
   async refreshLibrary(library: Library, live: LiveReads): Promise<Library> {
     if (library.status === "DELETED") return library;
     if (library.status === "DELETING" && library.deleteJobId) {
-      const job = await live.deleteJobs.load({ backend: library.backend, region: library.region, backendLibraryId: library.deleteJobId });
+      const job = await live.deleteJobs.load({ tenantId: library.tenantId, backend: library.backend, region: library.region, backendLibraryId: library.deleteJobId });
       if (job?.state === "SUCCEEDED") return this.deps.recorder.record(library, { status: "DELETED", rawStatus: "deleted", deleteJobId: null });
       if (job?.state === "RUNNING") return library;
       // The job failed or vanished: the library's own status tells what is true now.
     }
-    const found = await live.libraries.load({ backend: library.backend, region: library.region, backendLibraryId: library.backendLibraryId });
+    const found = await live.libraries.load({ tenantId: library.tenantId, backend: library.backend, region: library.region, backendLibraryId: library.backendLibraryId });
     if (!found) return this.deps.recorder.record(library, { status: "DELETED", rawStatus: ABSENT_RAW_STATUS, deleteJobId: null });
     return this.deps.recorder.record(library, {
       status: found.status,
@@ -87,10 +87,10 @@ export class LibraryLifecycle {
     const existing = await this.deps.store.libraries.findByBackendId(tenantId, backend, where, id);
     if (existing) return this.refreshLibrary(existing, live);
 
-    const notFound = new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this gateway's account.`);
+    const notFound = new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this tenant's account.`);
     // Another tenant's library: the same answer as a missing one, so ids do not leak.
     if ((await this.deps.store.libraries.ownersOf(backend, where, id)).length > 0) throw notFound;
-    const found = await live.libraries.load({ backend, region: where, backendLibraryId: id });
+    const found = await live.libraries.load({ tenantId, backend, region: where, backendLibraryId: id });
     if (!found) throw notFound;
     try {
       return await this.deps.store.libraries.insert(libraryFromBackend(tenantId, backend, where, found));

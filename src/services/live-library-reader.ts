@@ -2,14 +2,17 @@
  * Reads live state from the backends in as few calls as the services allow: every lookup
  * made while one request (or one watcher round) runs is collected by DataLoader, grouped by
  * backend and region, and sent as List (or Query) calls of at most ten ids, all groups in
- * parallel. Never one backend call per library.
+ * parallel. Never one backend call per library. Tenants with their own cloud account are
+ * batched apart: one List call speaks for one account.
  */
 import DataLoader from "dataloader";
 import { MAX_IDS_PER_LIST_CALL, type FingerprintBackend } from "../domain/model.js";
-import type { BackendLibrary, Backends } from "../backends/index.js";
-import type { DeleteJobStatus } from "../backends/port.js";
+import type { BackendAccounts, BackendLibrary } from "../backends/index.js";
+import type { Backend, DeleteJobStatus } from "../backends/port.js";
 
 export interface LiveKey {
+  /** Whose library: it decides the cloud account asked. */
+  tenantId: string;
   backend: FingerprintBackend;
   region: string;
   /** A library id (ICE DBId, MPS FpDBId) or, for delete jobs, a job id. */
@@ -25,43 +28,46 @@ export interface LiveReads {
   deleteJobs: DeleteJobReader;
 }
 
-const keyOf = (key: LiveKey) => `${key.backend}\u0000${key.region}\u0000${key.backendLibraryId}`;
-
-export function createLiveReads(backends: Backends): LiveReads {
+export function createLiveReads(accounts: BackendAccounts): LiveReads {
   return {
-    libraries: batchedReader(async (backend, region, ids) => {
-      const answer = await backends[backend].lookup(region, ids);
+    libraries: batchedReader(accounts, async (backends, region, ids) => {
+      const answer = await backends.lookup(region, ids);
       return answer.found.map((library) => [library.backendLibraryId, library] as const);
     }),
-    deleteJobs: batchedReader(async (backend, region, ids) => {
-      const jobs = await backends[backend].deleteJobs(region, ids);
+    deleteJobs: batchedReader(accounts, async (backends, region, ids) => {
+      const jobs = await backends.deleteJobs(region, ids);
       return jobs.map((job) => [job.jobId, job] as const);
     }),
   };
 }
 
-type BatchFetch<T> = (backend: FingerprintBackend, region: string, ids: string[]) => Promise<ReadonlyArray<readonly [string, T]>>;
+type BatchFetch<T> = (backend: Backend, region: string, ids: string[]) => Promise<ReadonlyArray<readonly [string, T]>>;
 
-function batchedReader<T>(fetch: BatchFetch<T>): DataLoader<LiveKey, T | null, string> {
+function batchedReader<T>(accounts: BackendAccounts, fetch: BatchFetch<T>): DataLoader<LiveKey, T | null, string> {
+  // One List call answers for one account, one service and one region.
+  const groupOf = (key: LiveKey) => `${accounts.accountOf(key.tenantId)}\u0000${key.backend}\u0000${key.region}`;
+  const keyOf = (key: LiveKey) => `${groupOf(key)}\u0000${key.backendLibraryId}`;
   return new DataLoader<LiveKey, T | null, string>(
     async (keys) => {
-      const groups = new Map<string, { backend: FingerprintBackend; region: string; ids: Set<string> }>();
+      const groups = new Map<string, { sample: LiveKey; ids: Set<string> }>();
       for (const key of keys) {
-        const groupKey = `${key.backend}\u0000${key.region}`;
+        const groupKey = groupOf(key);
         let group = groups.get(groupKey);
-        if (!group) groups.set(groupKey, (group = { backend: key.backend, region: key.region, ids: new Set() }));
+        if (!group) groups.set(groupKey, (group = { sample: key, ids: new Set() }));
         group.ids.add(key.backendLibraryId);
       }
       const found = new Map<string, T>();
       const failures = new Map<string, Error>();
       await Promise.all(
-        [...groups.values()].flatMap(({ backend, region, ids }) =>
+        [...groups.values()].flatMap(({ sample, ids }) =>
           chunk([...ids], MAX_IDS_PER_LIST_CALL).map(async (batch) => {
+            const keyFor = (id: string) => keyOf({ ...sample, backendLibraryId: id });
             try {
-              for (const [id, value] of await fetch(backend, region, batch)) found.set(keyOf({ backend, region, backendLibraryId: id }), value);
+              const backend = accounts.forTenant(sample.tenantId)[sample.backend];
+              for (const [id, value] of await fetch(backend, sample.region, batch)) found.set(keyFor(id), value);
             } catch (error) {
               // One failing batch fails only its own keys; the rest of the request goes on.
-              for (const id of batch) failures.set(keyOf({ backend, region, backendLibraryId: id }), error as Error);
+              for (const id of batch) failures.set(keyFor(id), error as Error);
             }
           }),
         ),

@@ -140,7 +140,7 @@ describe("reconcile", () => {
 
     const report = await run();
     expect(report.orphans).toEqual([
-      { backend: "MPS", regions: ["cn-shanghai", "cn-beijing"], backendLibraryId: orphan.backendLibraryId, name, model: "IMAGE", status: "OFFLINE", rawStatus: "offline" },
+      { account: "default", backend: "MPS", regions: ["cn-shanghai", "cn-beijing"], backendLibraryId: orphan.backendLibraryId, name, model: "IMAGE", status: "OFFLINE", rawStatus: "offline" },
     ]);
     expect(needsAttention(report)).toBe(true);
     expect(formatReport(report)).toContain(orphan.backendLibraryId);
