@@ -44,6 +44,7 @@ import { createServices } from "../src/services/index.js";
 import { openStore, type OpenedStore } from "../src/store/index.js";
 import { DEFAULT_ROUTING_POLICY } from "../src/domain/routing.js";
 import { ROOT, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
+import { Random } from "./lib/seeded-random.js";
 
 // ---------------------------------------------------------------- settings
 
@@ -69,22 +70,6 @@ const CONTRACT = new Set<string>(ERROR_CODES);
 
 // ---------------------------------------------------------------- small helpers
 
-class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-}
 const rng = new Random(SEED);
 
 const log = (message: string) => console.error(`[faults ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -37,6 +37,7 @@ import { ERROR_CODES } from "../src/domain/errors.js";
 import { table } from "../src/reconcile/format.js";
 import { openStore, type OpenedStore } from "../src/store/index.js";
 import { ROOT, rssKb, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
+import { Random } from "./lib/seeded-random.js";
 
 const envInt = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
   const raw = process.env[name];
@@ -56,25 +57,6 @@ const SEED = envInt("SOAK_SEED", 7);
 const CONTRACT = new Set<string>(ERROR_CODES);
 const LIBRARY_FIELDS = "id backend backendLibraryId status";
 
-class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-}
 
 const log = (message: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}`);
 

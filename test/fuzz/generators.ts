@@ -5,30 +5,10 @@
  */
 import { print } from "graphql";
 import * as operations from "../../src/client/generated/operations.js";
+import { Random } from "../../bench/lib/seeded-random.js";
 
-export class Random {
-  private state: number;
-  constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** 0 <= x < 1 */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+export { Random };
+
 
 /** The shipped operations (operations/*.graphql, with their fragments), as clients send them. */
 export const SHIPPED: Array<{ name: string; query: string; kind: "query" | "mutation" | "subscription" }> = Object.entries(operations)
