@@ -33,7 +33,7 @@ import {
   type GatewayChild,
 } from "./lib/gateway-child.js";
 import { startListCallCounter, type ListCallCounter } from "./lib/list-call-counter.js";
-import { SubscriberFleet, waitUntil, withTimeout } from "./lib/subscribers.js";
+import { CLIENT_THREADS, SubscriberFleet, waitUntil, withTimeout } from "./lib/subscribers.js";
 
 // ---------------------------------------------------------------- settings
 
@@ -222,7 +222,7 @@ interface FanOutResult {
     lastMs: number;
     /** Gateway main-thread CPU from just before the refresh to the last delivery (10 ms ticks). */
     gatewayMainThreadCpuMs: number;
-    /** The load generator's event-loop utilisation over the same span (1 = saturated). */
+    /** The busiest load-generator thread's event-loop utilisation over the same span (1 = saturated). */
     loadGeneratorElu: number;
   }>;
   subscribeMs: number;
@@ -343,7 +343,7 @@ async function fanOut(emu: RunningEmulator, n: number): Promise<FanOutResult> {
       roundOf.set(lib.id, r);
       emu.control.activate(lib.backendLibraryId);
       const roundMain = mainThreadCpuSeconds(gateway.pid);
-      const roundElu = performance.eventLoopUtilization();
+      const roundElu = fleet.utilisation();
       t0[r] = performance.now();
       const status = await refreshLibrary(gateway, lib.id);
       const refreshMs = performance.now() - t0[r];
@@ -352,7 +352,7 @@ async function fanOut(emu: RunningEmulator, n: number): Promise<FanOutResult> {
         log(`N=${n}: ${error.message} (got ${delivered[r]})`),
       );
       const gatewayMainThreadCpuMs = Math.round((mainThreadCpuSeconds(gateway.pid) - roundMain) * 1000);
-      const loadGeneratorElu = round2(performance.eventLoopUtilization(roundElu).utilization);
+      const loadGeneratorElu = round2(fleet.utilisationSince(roundElu));
       const mine = latency.slice(r * n, (r + 1) * n).filter((x) => !Number.isNaN(x)).sort();
       perRound.push({
         round: r,
@@ -557,7 +557,7 @@ function highQps(): Record<string, number> {
 
 function markdown(results: FanOutResult[], watcher: WatcherResult | undefined, machine: Record<string, unknown>): string {
   const lines = [
-    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}. Gateway: one child process, SQLite, in-memory event bus; load generator and emulator share the bench process.`,
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}. Gateway: one child process, SQLite, in-memory event bus; load generator (${CLIENT_THREADS} subscriber thread(s)) and emulator share the bench process.`,
     "",
     "| N | sockets | deliveries ok/expected | p50 ms | p99 ms | max ms | RSS delta MB | KB per subscriber | CPU s | CPU % |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -574,7 +574,7 @@ function markdown(results: FanOutResult[], watcher: WatcherResult | undefined, m
   };
   lines.push(
     "",
-    "Where the time goes (medians over the rounds): refresh = the refreshFingerprintLibrary answer; first/last = first and last delivery; main-thread CPU = the gateway's JavaScript thread from the refresh to the last delivery; load-gen ELU = the bench's own event-loop utilisation over that span (1 = the client would be the bottleneck); other processes = CPU that neither the gateway nor the bench used during the rounds (a busy machine makes the latencies worse).",
+    "Where the time goes (medians over the rounds): refresh = the refreshFingerprintLibrary answer; first/last = first and last delivery; main-thread CPU = the gateway's JavaScript thread from the refresh to the last delivery; load-gen ELU = event-loop utilisation of the bench's busiest thread (main or subscriber thread) over that span (1 = the client would be the bottleneck); other processes = CPU that neither the gateway nor the bench used during the rounds (a busy machine makes the latencies worse).",
     "",
     "| N | refresh ms | first delivery ms | last delivery ms | gateway main-thread CPU ms/round | µs per delivery | load-gen ELU (max) | gateway idle CPU % | other processes CPU % | subscribe all ms |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -616,7 +616,7 @@ async function main(): Promise<number> {
     platform: `${process.platform}-${process.arch}`,
   };
   log(
-    `subscribers ${SUBSCRIBER_COUNTS.join(", ")}; ${SOCKETS} sockets max; ${ROUNDS} rounds; watcher ${WATCHER_SECONDS} s; ${machine.cores} cores; Node ${machine.node}` +
+    `subscribers ${SUBSCRIBER_COUNTS.join(", ")}; ${SOCKETS} sockets max over ${CLIENT_THREADS} load-generator thread(s); ${ROUNDS} rounds; watcher ${WATCHER_SECONDS} s; ${machine.cores} cores; Node ${machine.node}` +
       `${CPU_PROF ? "; CPU profiling ON (latencies are inflated)" : ""}${GATEWAY_NODE_ARGS.length ? `; gateway node flags ${GATEWAY_NODE_ARGS.join(" ")}` : ""}`,
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -650,6 +650,7 @@ async function main(): Promise<number> {
     settings: {
       subscribers: SUBSCRIBER_COUNTS,
       maxSockets: SOCKETS,
+      loadGeneratorThreads: CLIENT_THREADS,
       rounds: ROUNDS,
       watcherSeconds: WATCHER_SECONDS,
       watcherLibraries: WATCHER_LIBRARIES,

@@ -1,19 +1,27 @@
 /**
  * N graphql-ws subscriptions multiplexed over S WebSockets (subscription i rides socket
- * i mod S). The next() callback stamps performance.now() first and does as little as it
- * can, so the load generator's own cost stays out of the measured latency where possible.
+ * i mod S), spread over T load-generator threads (socket s lives on thread s mod T;
+ * BENCH_CLIENT_THREADS). One thread alone spends ~10 µs per received message (frame,
+ * JSON.parse, graphql-ws bookkeeping), so at 10,000 subscribers it, not the gateway, would
+ * set the last delivery's time. Each thread stamps a delivery with performance.now() (the
+ * main thread's scale) the moment its `next` runs and hands the stamps over in batches.
  */
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
+import { cpus } from "node:os";
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { sleep } from "./gateway-child.js";
+import type { SubscriberWorkerData, WorkerMessage } from "./subscriber-worker.js";
 
 export const ACTIVATED_SUBSCRIPTION = `subscription BenchActivated { fingerprintLibraryActivated { eventId occurredAt library { id } } }`;
 
 export type OnEvent = (subscriber: number, libraryId: string, receivedAt: number) => void;
 
+/** Load-generator threads: BENCH_CLIENT_THREADS, else one per core (at least 1). */
+export const CLIENT_THREADS = Math.max(1, Number(process.env.BENCH_CLIENT_THREADS) || cpus().length);
+
 export class SubscriberFleet {
-  private readonly clients: Client[] = [];
-  private readonly disposers: Array<() => void> = [];
+  private readonly workers: Worker[] = [];
+  private closing: Array<Promise<void>> = [];
   readonly errors: string[] = [];
   completed = 0;
   socketsClosed = 0;
@@ -23,77 +31,79 @@ export class SubscriberFleet {
     readonly subscribers: number,
     readonly sockets: number,
     private readonly onEvent: OnEvent,
+    readonly threads = Math.min(CLIENT_THREADS, sockets),
   ) {}
 
   /** Connects every socket (connection_ack received), then sends every subscribe message. */
   async open(timeoutMs: number): Promise<void> {
     const url = this.graphqlUrl.replace(/^http/, "ws");
-    const connected: Array<Promise<void>> = [];
-    for (let s = 0; s < this.sockets; s++) {
-      let resolve!: () => void;
-      let reject!: (error: Error) => void;
-      connected.push(new Promise<void>((res, rej) => ((resolve = res), (reject = rej))));
-      const client = createClient({
-        url,
-        webSocketImpl: WebSocket,
-        lazy: false,
-        retryAttempts: 0,
-        keepAlive: 0,
-        onNonLazyError: (error) => reject(new Error(`socket ${s} failed: ${describe(error)}`)),
-        on: {
-          connected: () => resolve(),
-          closed: () => {
-            this.socketsClosed += 1;
-          },
-        },
-      });
-      this.clients.push(client);
-    }
-    await withTimeout(Promise.all(connected), timeoutMs, `${this.sockets} WebSockets did not all connect`);
-
-    for (let i = 0; i < this.subscribers; i++) {
-      const client = this.clients[i % this.sockets];
-      const dispose = client.subscribe<any>(
-        { query: ACTIVATED_SUBSCRIPTION },
-        {
-          next: (result) => {
-            const at = performance.now();
-            if (result.errors?.length) {
-              this.errors.push(`subscriber ${i}: ${result.errors.map((e) => e.message).join("; ")}`);
-              return;
-            }
-            this.onEvent(i, result.data?.fingerprintLibraryActivated?.library?.id, at);
-          },
-          error: (error) => {
-            this.errors.push(`subscriber ${i}: ${describe(error)}`);
-          },
-          complete: () => {
-            this.completed += 1;
-          },
-        },
+    const clockOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+    const ready: Array<Promise<void>> = [];
+    for (let t = 0; t < this.threads; t++) {
+      const sockets: number[] = [];
+      for (let s = t; s < this.sockets; s += this.threads) sockets.push(s);
+      const subscriptions: Array<[number, number]> = [];
+      for (let i = 0; i < this.subscribers; i++) {
+        const s = i % this.sockets;
+        if (s % this.threads === t) subscriptions.push([i, (s - t) / this.threads]);
+      }
+      const workerData: SubscriberWorkerData = { url, query: ACTIVATED_SUBSCRIPTION, clockOffsetMs, sockets, subscriptions, timeoutMs };
+      const worker = new Worker(new URL("./subscriber-worker.js", import.meta.url), { workerData });
+      this.workers.push(worker);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.on("error", reject);
+          worker.on("message", (message: WorkerMessage) => {
+            if (message.type === "ready") resolve();
+            else if (message.type === "failed") reject(new Error(message.error));
+            else this.receive(message);
+          });
+        }),
       );
-      this.disposers.push(dispose);
-      // Yield now and then so the sockets drain while 10,000 subscribe messages are queued.
-      if (i % 1_000 === 999) await sleep(0);
     }
+    await withTimeout(Promise.all(ready), timeoutMs + 5_000, `${this.threads} load-generator threads did not all subscribe`);
+  }
+
+  /** Event-loop utilisation of the busiest load-generator thread (this one included) since `since`. */
+  utilisationSince(since: EventLoopUtilization[]): number {
+    const now = this.utilisation();
+    return Math.max(...now.map((elu, i) => (since[i] ? performance.eventLoopUtilization(elu, since[i]).utilization : 0)));
+  }
+
+  /** A mark for utilisationSince: this thread's and every worker's event-loop utilisation so far. */
+  utilisation(): EventLoopUtilization[] {
+    return [performance.eventLoopUtilization(), ...this.workers.map((worker) => worker.performance.eventLoopUtilization())];
   }
 
   /** Completes every subscription and closes every socket. */
   async close(timeoutMs = 15_000): Promise<void> {
-    for (const dispose of this.disposers.splice(0)) dispose();
-    await withTimeout(
-      Promise.allSettled(this.clients.splice(0).map((client) => client.dispose())),
-      timeoutMs,
-      "closing the WebSockets",
-    ).catch(() => {});
+    const workers = this.workers.splice(0);
+    this.closing = workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          worker.on("message", (message: WorkerMessage) => {
+            if (message.type === "closed") {
+              this.completed += message.completed;
+              this.socketsClosed += message.socketsClosed;
+              resolve();
+            }
+          });
+          worker.on("exit", () => resolve());
+          worker.postMessage({ type: "close" });
+        }),
+    );
+    await withTimeout(Promise.all(this.closing), timeoutMs, "closing the WebSockets").catch(() => {});
+    await Promise.allSettled(workers.map((worker) => worker.terminate()));
   }
-}
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (Array.isArray(error)) return error.map((e) => (e as Error)?.message ?? String(e)).join("; ");
-  if (error && typeof error === "object" && "code" in error) return `socket closed ${(error as { code: number }).code} ${(error as { reason?: string }).reason ?? ""}`;
-  return String(error);
+  private receive(message: WorkerMessage): void {
+    if (message.type === "error") {
+      this.errors.push(message.text);
+    } else if (message.type === "deliveries") {
+      const { subscribers, at, libraryIds } = message;
+      for (let k = 0; k < subscribers.length; k++) this.onEvent(subscribers[k], libraryIds[k], at[k]);
+    }
+  }
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

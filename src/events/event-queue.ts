@@ -13,6 +13,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void } | null = null;
   private failure: Error | null = null;
   private done = false;
+  private emptied: Array<() => void> = [];
 
   constructor(
     private readonly capacity: number,
@@ -39,8 +40,23 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.finish();
   }
 
+  /** Values pushed and not read yet. */
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  /** Resolves once the reader has taken everything pushed so far (or the queue ended). */
+  whenEmpty(): Promise<void> {
+    if (this.buffer.length === 0 || this.done) return Promise.resolve();
+    return new Promise((resolve) => this.emptied.push(resolve));
+  }
+
   next(): Promise<IteratorResult<T>> {
-    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift()!, done: false });
+    if (this.buffer.length > 0) {
+      const value = this.buffer.shift()!;
+      if (this.buffer.length === 0) this.wakeEmptied();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.failure) {
       const failure = this.failure;
       this.failure = null;
@@ -60,9 +76,14 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
+  private wakeEmptied(): void {
+    for (const resolve of this.emptied.splice(0)) resolve();
+  }
+
   private finish(): void {
     if (this.done) return;
     this.done = true;
+    this.wakeEmptied();
     this.onClose();
     if (this.waiting) {
       const { resolve, reject } = this.waiting;

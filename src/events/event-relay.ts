@@ -6,11 +6,17 @@
  *     (a publisher that died between commit and publish, a Redis outage);
  *   - a memory of delivered event ids drops the second copy, whichever path came first.
  * Events that happened before the relay started are history, served by `after` replay.
+ *
+ * Hand-over is synchronous and depth-first: each subscriber gets the event to the end (for
+ * a WebSocket subscriber, down to its socket) before the next one. A large fan-out is cut
+ * into turns of `deliveriesPerTurn` subscribers with setImmediate between them, so the
+ * first sockets are written early, other I/O is not starved for the whole fan-out, and
+ * the garbage of one turn dies young. Events go out one after the other, in order, each to
+ * the subscribers that were registered when the relay received it.
  */
 import type { Logger } from "pino";
 import type { LibraryEvent, Store } from "../store/ports.js";
 import type { EventBus } from "./event-bus.js";
-import { EventQueue } from "./event-queue.js";
 
 export interface EventRelaySettings {
   /** How often the event log is swept for events the bus lost. */
@@ -19,13 +25,40 @@ export interface EventRelaySettings {
   sweepLookbackMs: number;
   /** Events a slow subscriber may fall behind before it is cut off. */
   subscriberBuffer: number;
+  /** Subscribers served per event-loop turn of a fan-out (default 500). */
+  deliveriesPerTurn?: number;
 }
 
 export type EventPredicate = (event: LibraryEvent) => boolean;
 
+/** One live subscription as the relay sees it. */
+export interface RelaySubscriber {
+  accepts: EventPredicate;
+  /** Takes the event synchronously; must not throw (a throw is logged and skipped). */
+  deliver(event: LibraryEvent): void;
+  /** The relay is stopping: nothing more will come. */
+  end(): void;
+}
+
+const DEFAULT_DELIVERIES_PER_TURN = 500;
+
+interface Fanout {
+  event: LibraryEvent;
+  /** The subscribers registered when the event arrived. */
+  to: RelaySubscriber[];
+  next: number;
+}
+
 export class EventRelay {
-  private readonly subscribers = new Set<{ accepts: EventPredicate; queue: EventQueue<LibraryEvent> }>();
+  /**
+   * Subscribers by group, in fan-out order: a group's members are served one after the
+   * other (e.g. the subscriptions of one socket, so their frames leave in one write).
+   */
+  private readonly groups = new Map<unknown, Set<RelaySubscriber>>();
+  private readonly groupOf = new Map<RelaySubscriber, unknown>();
   private readonly delivered = new Map<number, number>();
+  private readonly outbox: Fanout[] = [];
+  private draining = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private consuming: Promise<void> | undefined;
   private busStream: AsyncIterableIterator<LibraryEvent> | undefined;
@@ -63,16 +96,26 @@ export class EventRelay {
     }
   }
 
-  /** A live stream of the events that pass `accepts`, registered at once. */
-  subscribe(accepts: EventPredicate): EventQueue<LibraryEvent> {
-    const entry = { accepts, queue: undefined as unknown as EventQueue<LibraryEvent> };
-    entry.queue = new EventQueue<LibraryEvent>(this.settings.subscriberBuffer, () => this.subscribers.delete(entry));
-    this.subscribers.add(entry);
-    return entry.queue;
+  /**
+   * Registers a subscriber at once; events received from now on reach it. Subscribing it
+   * again moves it to `group`, missing nothing. Returns its unsubscribe.
+   */
+  subscribe(subscriber: RelaySubscriber, group?: unknown): () => void {
+    this.leave(subscriber);
+    this.groupOf.set(subscriber, group);
+    let members = this.groups.get(group);
+    if (!members) this.groups.set(group, (members = new Set()));
+    members.add(subscriber);
+    return () => this.leave(subscriber);
   }
 
   get subscriberCount(): number {
-    return this.subscribers.size;
+    return this.groupOf.size;
+  }
+
+  /** Events a slow subscriber may fall behind before it is cut off. */
+  get subscriberBuffer(): number {
+    return this.settings.subscriberBuffer;
   }
 
   /** Delivers events the bus lost. Exposed for tests and for shutdown's last pass. */
@@ -96,17 +139,65 @@ export class EventRelay {
     await this.busStream?.return?.();
     await this.consuming;
     await this.sweeping;
-    for (const { queue } of [...this.subscribers]) queue.return();
+    this.outbox.length = 0;
+    const subscribers = [...this.groupOf.keys()];
+    this.groupOf.clear();
+    this.groups.clear();
+    for (const subscriber of subscribers) subscriber.end();
+  }
+
+  private leave(subscriber: RelaySubscriber): void {
+    if (!this.groupOf.has(subscriber)) return;
+    const group = this.groupOf.get(subscriber);
+    this.groupOf.delete(subscriber);
+    const members = this.groups.get(group)!;
+    members.delete(subscriber);
+    if (members.size === 0) this.groups.delete(group);
+  }
+
+  /** Everyone registered now, group after group. */
+  private snapshot(): RelaySubscriber[] {
+    const all: RelaySubscriber[] = [];
+    for (const members of this.groups.values()) for (const subscriber of members) all.push(subscriber);
+    return all;
   }
 
   private deliver(event: LibraryEvent): void {
     if (this.delivered.has(event.id)) return;
     if (event.occurredAt < this.startedAt) return; // history: replay serves it
     this.delivered.set(event.id, Date.now());
-    for (const { accepts, queue } of this.subscribers) {
-      if (accepts(event)) queue.push(event);
-    }
+    if (this.groupOf.size === 0) return;
+    this.outbox.push({ event, to: this.snapshot(), next: 0 });
+    if (!this.draining) this.drain();
   }
+
+  /** Works through the outbox, one turn's worth of deliveries at a time. */
+  private readonly drain = (): void => {
+    this.draining = true;
+    let budget = this.settings.deliveriesPerTurn ?? DEFAULT_DELIVERIES_PER_TURN;
+    while (this.outbox.length > 0) {
+      const fanout = this.outbox[0];
+      const { event, to } = fanout;
+      while (fanout.next < to.length) {
+        if (budget <= 0) {
+          setImmediate(this.drain);
+          return;
+        }
+        const subscriber = to[fanout.next++];
+        if (!this.groupOf.has(subscriber)) continue; // left since the event arrived
+        try {
+          if (subscriber.accepts(event)) {
+            budget--;
+            subscriber.deliver(event);
+          }
+        } catch (error) {
+          this.log.error({ err: error, eventId: event.id }, "a subscriber failed to take an event; the others still get it");
+        }
+      }
+      this.outbox.shift();
+    }
+    this.draining = false;
+  };
 
   private forgetOld(): void {
     const horizon = Date.now() - 2 * this.settings.sweepLookbackMs;

@@ -1,11 +1,18 @@
 /**
  * One subscription's events: with `after`, first the stored events after that id, then
- * live ones, with no gap and no duplicate at the seam. The live inbox is registered
- * BEFORE the log is read, so an event recorded during the replay is buffered rather than
- * missed, and dropped if the replay already carried it.
+ * live ones, with no gap and no duplicate at the seam. The stream registers with the relay
+ * the moment it is made, BEFORE the log is read (and before anyone reads the stream), so an
+ * event recorded meanwhile is held rather than missed, and dropped if the replay carried it.
+ *
+ * Read it either way:
+ *   - pushed (`attach`): the WebSocket endpoint does this; live events go to the sink
+ *     synchronously as the relay hands them out, with no promise per event;
+ *   - pulled (`for await`): an async iterator over the same flow, for anything else.
  */
 import type { LibraryEvent, LibraryEventFilter, Store } from "../store/ports.js";
-import type { EventRelay } from "./event-relay.js";
+import { EventQueue, SubscriberTooSlowError } from "./event-queue.js";
+import type { EventRelay, RelaySubscriber } from "./event-relay.js";
+import type { EventSink, PushSource } from "./push-source.js";
 
 const REPLAY_PAGE = 500;
 
@@ -26,55 +33,128 @@ export function matchesFilter(event: LibraryEvent, tenantId: string, filter: Lib
   );
 }
 
-/**
- * An explicit iterator, not an async generator: a generator suspended in `await` cannot be
- * stopped, so a client's `complete` on a quiet subscription would take effect only at the
- * next event. Here return() closes the live inbox at once, which also ends a pending next().
- */
-export function libraryEventStream(relay: EventRelay, store: Store, request: EventStreamRequest): AsyncIterableIterator<LibraryEvent> {
-  const { tenantId, filter, after } = request;
-  const live = relay.subscribe((event) => matchesFilter(event, tenantId, filter));
-  const replayed = new Set<number>();
-  let pending: LibraryEvent[] = [];
-  let cursor = after;
-  let replaying = after !== undefined;
-  let closed = false;
+export function libraryEventStream(relay: EventRelay, store: Store, request: EventStreamRequest): LibraryEventStream {
+  return new LibraryEventStream(relay, store, request);
+}
 
-  const close = async (): Promise<IteratorResult<LibraryEvent>> => {
-    closed = true;
-    pending = [];
-    await live.return();
-    return { value: undefined, done: true };
-  };
+type Ending = { kind: "failed"; error: Error } | { kind: "ended" } | { kind: "closed" };
 
-  const stream: AsyncIterableIterator<LibraryEvent> = {
-    async next() {
-      while (!closed) {
-        if (pending.length > 0) return { value: pending.shift()!, done: false };
-        if (replaying) {
-          const page = await store.events.listAfter(tenantId, cursor!, filter, REPLAY_PAGE);
-          for (const event of page) replayed.add(event.id);
-          pending = page;
-          cursor = page.at(-1)?.id ?? cursor;
-          replaying = page.length === REPLAY_PAGE;
-          continue;
+export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterable<LibraryEvent> {
+  private sink: EventSink<LibraryEvent> | undefined;
+  /** Live events kept back until a sink is attached and, with `after`, the replay is sent; undefined once they flow. */
+  private held: LibraryEvent[] | undefined = [];
+  /** Ids the replay sent, so their live copies are dropped; only with `after`. */
+  private readonly replayed: Set<number> | undefined;
+  private ending: Ending | undefined;
+  private readonly asSubscriber: RelaySubscriber;
+  private unsubscribe: () => void;
+  /** Events (held, or not yet left through the sink) a reader may fall behind before it is cut off. */
+  private readonly capacity: number;
+
+  constructor(
+    private readonly relay: EventRelay,
+    private readonly store: Store,
+    private readonly request: EventStreamRequest,
+  ) {
+    this.capacity = relay.subscriberBuffer;
+    if (request.after !== undefined) this.replayed = new Set();
+    const { tenantId, filter } = request;
+    this.asSubscriber = {
+      accepts: (event) => matchesFilter(event, tenantId, filter),
+      deliver: (event) => this.live(event),
+      end: () => this.finish({ kind: "ended" }),
+    };
+    this.unsubscribe = relay.subscribe(this.asSubscriber);
+  }
+
+  attach(sink: EventSink<LibraryEvent>): void {
+    if (this.sink) throw new Error("A library event stream has one reader.");
+    this.sink = sink;
+    if (this.ending) return this.tellSink(this.ending);
+    if (sink.group !== undefined) this.unsubscribe = this.relay.subscribe(this.asSubscriber, sink.group);
+    if (this.request.after === undefined) this.release();
+    else void this.replay(this.request.after);
+  }
+
+  close(): void {
+    this.finish({ kind: "closed" });
+  }
+
+  /** The pulled form: an inbox the pushed events fill, bounded like any other reader. */
+  [Symbol.asyncIterator](): AsyncIterator<LibraryEvent> {
+    const inbox = new EventQueue<LibraryEvent>(this.capacity, () => this.close());
+    this.attach({
+      next: (event) => inbox.push(event),
+      error: (error) => inbox.fail(error),
+      complete: () => void inbox.return(),
+      backlog: () => inbox.size,
+      drained: () => inbox.whenEmpty(),
+    });
+    return inbox;
+  }
+
+  private live(event: LibraryEvent): void {
+    if (this.ending) return;
+    // At or below the client's cursor (the client has seen it), or already replayed.
+    if (this.request.after !== undefined && (event.id <= this.request.after || this.replayed!.has(event.id))) return;
+    if (this.held === undefined) return this.send(event);
+    if (this.held.length >= this.capacity) return this.finish({ kind: "failed", error: tooSlow(this.capacity) });
+    this.held.push(event);
+  }
+
+  private send(event: LibraryEvent): void {
+    const sink = this.sink!;
+    if (sink.backlog && sink.backlog() > this.capacity) return this.finish({ kind: "failed", error: tooSlow(this.capacity) });
+    sink.next(event);
+  }
+
+  private async replay(after: number): Promise<void> {
+    const { tenantId, filter } = this.request;
+    let cursor = after;
+    try {
+      for (;;) {
+        const page = await this.store.events.listAfter(tenantId, cursor, filter, REPLAY_PAGE);
+        if (this.ending) return;
+        for (const event of page) {
+          this.replayed!.add(event.id);
+          this.sink!.next(event);
         }
-        const { value: event, done } = await live.next();
-        if (done) break;
-        // Already replayed, or at or below the client's cursor (so the client has seen it).
-        if (replayed.has(event.id) || (after !== undefined && event.id <= after)) continue;
-        return { value: event, done: false };
+        if (page.length < REPLAY_PAGE) break;
+        cursor = page.at(-1)!.id;
+        // A long history goes out no faster than the reader takes it.
+        await this.sink!.drained?.();
+        if (this.ending) return;
       }
-      return { value: undefined, done: true };
-    },
-    return: close,
-    async throw(error) {
-      await close();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+    } catch (error) {
+      return this.finish({ kind: "failed", error: error instanceof Error ? error : new Error(String(error)) });
+    }
+    this.release();
+  }
+
+  /** Sends what was held back, then lets live events through as they come. */
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const event of held) {
+      if (this.ending) return;
+      if (!this.replayed?.has(event.id)) this.send(event);
+    }
+  }
+
+  private finish(ending: Ending): void {
+    if (this.ending) return;
+    this.ending = ending;
+    this.held = undefined;
+    this.unsubscribe();
+    if (this.sink) this.tellSink(ending);
+  }
+
+  private tellSink(ending: Ending): void {
+    if (ending.kind === "failed") this.sink!.error(ending.error);
+    else if (ending.kind === "ended") this.sink!.complete();
+  }
+}
+
+function tooSlow(capacity: number): SubscriberTooSlowError {
+  return new SubscriberTooSlowError(`The subscriber fell ${capacity} events behind and was disconnected; resubscribe with after: <last eventId>.`);
 }

@@ -173,7 +173,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       path: "/graphql",
       schema,
       authenticate: async (params) => (await authenticator.authenticate(authorizationFrom(params))).tenantId,
-      context: contextFor,
+      // Synchronous: every event's fan-out makes one context per shape, without a promise.
+      context: (tenantId) => createContext(services, events, tenantId),
       formatError,
       validationRules: limits.validationRules,
       maxMessageBytes: config.limits.maxBodyBytes,

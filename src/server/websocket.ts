@@ -2,13 +2,23 @@
  * GraphQL over WebSocket (graphql-ws) on the same /graphql path as HTTP, for subscriptions.
  * Errors go through the same formatter as HTTP, so a subscription refusal carries the same
  * extensions.code a query would.
+ *
+ * Fan-out: graphql-ws runs the subscribe phase (arguments, the resolver's `subscribe`),
+ * then each event is pushed straight to the socket (socket-subscription.ts), executed and
+ * serialized once per event for every subscriber of the same shape (shared-payloads.ts),
+ * and written in one batch per socket (socket-writer.ts). Documents are parsed and
+ * validated once per distinct query text (subscription-documents.ts).
  */
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { useServer, type Extra } from "graphql-ws/use/ws";
 import type { Server } from "node:http";
-import { WebSocketServer } from "ws";
+import WebSocket, { WebSocketServer } from "ws";
+import { isPushSource, pushFromIterable } from "../events/push-source.js";
 import type { GatewayContext } from "../graphql/context.js";
-import { limitMessage, limitReason } from "../graphql/errors.js";
+import { SharedPayloads, type ExecutionShape } from "./shared-payloads.js";
+import { deliverOverSocket } from "./socket-subscription.js";
+import { SocketWriter } from "./socket-writer.js";
+import { DocumentCache } from "./subscription-documents.js";
 
 /** What a client may send in graphql-transport-ws. */
 const CLIENT_MESSAGE_TYPES = new Set(["connection_init", "ping", "pong", "subscribe", "complete"]);
@@ -25,7 +35,8 @@ export function startWebSocketEndpoint(options: {
   schema: GraphQLSchema;
   /** The tenant of a connection, from its connection_init payload; throws to refuse it. */
   authenticate: (connectionParams: Record<string, unknown> | undefined) => Promise<string>;
-  context: (tenantId: string) => Promise<GatewayContext>;
+  /** A fresh context for a tenant; synchronous keeps each event's fan-out free of promises. */
+  context: (tenantId: string) => GatewayContext | Promise<GatewayContext>;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** The abuse limits HTTP applies, applied here too. */
   validationRules: readonly ValidationRule[];
@@ -50,7 +61,19 @@ export function startWebSocketEndpoint(options: {
       if (typeof type === "string" && !CLIENT_MESSAGE_TYPES.has(type)) socket.close(4400, `A client may not send a message of type ${type.slice(0, 40)}`);
     });
   });
-  const rules = [...specifiedRules, ...options.validationRules];
+  const documents = new DocumentCache({
+    schema: options.schema,
+    validationRules: options.validationRules,
+    maxTokens: options.maxTokens,
+    formatError: options.formatError,
+  });
+  const payloads = new SharedPayloads(options.context, options.formatError);
+  const writers = new WeakMap<WebSocket, SocketWriter>();
+  const writerFor = ({ socket, request }: Extra) => {
+    let writer = writers.get(socket);
+    if (!writer) writers.set(socket, (writer = new SocketWriter(socket, request.socket)));
+    return writer;
+  };
   // Live subscriptions per tenant on this instance (the cap is per instance).
   const perTenant = new Map<string, number>();
   const release = (extra: { tenantId?: string; active?: Set<string> }, id: string) => {
@@ -83,16 +106,8 @@ export function startWebSocketEndpoint(options: {
         const tenantId = ctx.extra.tenantId!;
         // Parsed and validated here: graphql-ws would treat a syntax error as an internal
         // failure and drop the whole connection (4500) instead of answering the operation.
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: options.maxTokens, noLocation: true });
-        } catch (error) {
-          const reason = limitReason((error as Error).message);
-          const message = reason ? limitMessage((error as Error).message) : (error as Error).message;
-          return [new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" } })];
-        }
-        const invalid = validate(options.schema, document, rules);
-        if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: options.formatError(error.toJSON(), error).extensions }));
+        const document = documents.get(payload.query);
+        if (Array.isArray(document)) return document as readonly GraphQLError[];
         if (active.size >= options.maxSubscriptionsPerConnection) {
           return refuse(`This connection already has ${active.size} operations, the limit per connection; complete one first or open another connection.`);
         }
@@ -103,11 +118,23 @@ export function startWebSocketEndpoint(options: {
         perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
         return {
           schema: options.schema,
-          document,
+          document: document as ExecutionArgs["document"],
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: await options.context(tenantId),
         };
+      },
+      // Only the subscribe phase; the events are executed in onOperation's fan-out.
+      subscribe: (args) => createSourceEventStream(args) as Promise<AsyncIterable<ExecutionResult> | ExecutionResult>,
+      onOperation: (ctx, id, payload, args, result) => {
+        if (!isAsyncIterable(result)) return; // a query, or the subscribe phase's errors
+        const source = isPushSource<object>(result) ? result : pushFromIterable<object>(result);
+        const shape: ExecutionShape = {
+          key: shapeKey(ctx.extra.tenantId!, payload.query, payload.operationName, payload.variables),
+          tenantId: ctx.extra.tenantId!,
+          args: { schema: args.schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues },
+        };
+        return deliverOverSocket(source, { id, shape, payloads, writer: writerFor(ctx.extra) });
       },
       onComplete: (ctx, id) => release(ctx.extra, id),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors as GraphQLError[]) } : result),
@@ -127,4 +154,13 @@ export function startWebSocketEndpoint(options: {
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function";
+}
+
+/** Subscribers with the same key get the same payload for the same event (see shared-payloads.ts). */
+function shapeKey(tenantId: string, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string {
+  return JSON.stringify([tenantId, operationName ?? null, variables ?? null, query]);
 }
