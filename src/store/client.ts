@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
 import type { DatabaseTarget } from "./database-url.js";
+import type { DirectDriver } from "./hot-reads.js";
 
 export type Db = PostgresClient;
 
@@ -30,6 +31,13 @@ export interface Connection {
    * Units must not nest (a unit that calls `use` again waits for itself).
    */
   use: UseDb;
+  /** The driver itself, for the prepared hot reads (hot-reads.ts); not for writes. */
+  driver: DirectDriver;
+  /**
+   * SQLite only: a writable better-sqlite3 connection of the store's own, for the create
+   * path's prepared writes (intent-writes-sqlite.ts), used only inside `use` units.
+   */
+  sqliteWriter?: () => import("better-sqlite3").Database;
   /** Disconnects Prisma and ends the driver's pool. */
   close(): Promise<void>;
 }
@@ -50,14 +58,14 @@ async function connectSqlite(target: Extract<DatabaseTarget, { kind: "sqlite" }>
     import("./generated/sqlite/client.js"),
     import("@prisma/adapter-better-sqlite3"),
   ]);
-  // better-sqlite3's `timeout` is SQLite's busy timeout: a writer waits for the lock
-  // (e.g. while `prisma migrate deploy` runs in a child process) instead of failing at once.
+  // better-sqlite3's `timeout` is SQLite's busy timeout: a writer waits for the lock (e.g.
+  // while another process migrates, or runs `npm run db:migrate`) instead of failing at once.
   const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const client = new PrismaClient({ adapter });
   // PRAGMAs are raw SQL by nature; Prisma has no API for them. The adapter keeps one
   // connection per client, so connection-scoped settings stick.
   //  - WAL: readers do not block the writer and vice versa (the GraphQL API reads while the
-  //    watcher writes); it is stored in the file, so the migration child sees it too.
+  //    watcher writes); it is stored in the file, so every later connection gets it.
   //  - synchronous=NORMAL is durable in WAL mode except for the last commits on power loss.
   //  - foreign_keys: SQLite ignores FOREIGN KEY clauses unless asked, unlike PostgreSQL.
   const [mode] = await client.$queryRawUnsafe<Array<{ journal_mode: string }>>("PRAGMA journal_mode = WAL");
@@ -76,11 +84,33 @@ async function connectSqlite(target: Extract<DatabaseTarget, { kind: "sqlite" }>
     );
     return result;
   };
+  // The hot reads' own read-only connection, opened on first use (after migrations).
+  const { default: Database } = await import("better-sqlite3");
+  let reader: InstanceType<typeof Database> | undefined;
+  const driver: DirectDriver = {
+    kind: "sqlite",
+    reader: () => (reader ??= new Database(target.file, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS })),
+  };
+  // The prepared writes' connection, opened on first use (after migrations), tuned like the
+  // adapter's: synchronous and foreign_keys are per connection (WAL is the file's).
+  let writer: InstanceType<typeof Database> | undefined;
+  const sqliteWriter = () => {
+    if (!writer) {
+      writer = new Database(target.file, { fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+      writer.pragma("synchronous = NORMAL");
+      writer.pragma("foreign_keys = ON");
+    }
+    return writer;
+  };
   return {
     kind: "sqlite",
     use,
+    driver,
+    sqliteWriter,
     async close() {
       await tail;
+      reader?.close();
+      writer?.close();
       await client.$disconnect();
     },
   };
@@ -92,12 +122,7 @@ async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgres
     import("@prisma/adapter-pg"),
     import("pg"),
   ]);
-  const pool = new pg.Pool({
-    connectionString: target.connectionString,
-    // Raw statements (the migration check, /readyz) resolve unqualified names in the schema
-    // too; Prisma's own queries are qualified through the adapter's `schema` option.
-    ...(target.schema ? { options: `-c search_path=${quoteSearchPath(target.schema)}` } : {}),
-  });
+  const pool = new pg.Pool({ connectionString: target.connectionString, ...postgresSessionOptions(target.schema) });
   const adapter = new PrismaPg(pool, {
     schema: target.schema,
     onPoolError: (err) => log("store.postgresql.pool_error", { error: err.message }),
@@ -106,11 +131,21 @@ async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgres
   return {
     kind: "postgresql",
     use: async (work) => work(client),
+    driver: { kind: "postgresql", pool },
     async close() {
       await client.$disconnect();
       await pool.end();
     },
   };
+}
+
+/**
+ * node-postgres options that put a session in the `?schema=` schema: raw statements (the
+ * migration check and runner, /readyz) resolve unqualified names there too; Prisma's own
+ * queries are qualified through the adapter's `schema` option.
+ */
+export function postgresSessionOptions(schema: string | undefined): { options?: string } {
+  return schema ? { options: `-c search_path=${quoteSearchPath(schema)}` } : {};
 }
 
 function quoteSearchPath(schema: string): string {

@@ -16,14 +16,18 @@ import { randomUUID } from "node:crypto";
 import type { Library } from "../domain/library.js";
 import type { FingerprintBackend } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import type { Library as LibraryRow } from "./generated/postgresql/client.js";
 import type { Clock, PrismaLibraryRepository } from "./library-repository.js";
 import { toCreateIntent, toLibrary } from "./mapping.js";
 import type { ClaimResult, CreateIntent, CreateIntentRepository, NewLibrary } from "./ports.js";
-import { isRecordNotFound, isUniqueViolation } from "./prisma-errors.js";
+import type { IntentWrites, PendingIntentRow } from "./intent-writes.js";
+import { isUniqueViolation } from "./prisma-errors.js";
 
 export class PrismaCreateIntentRepository implements CreateIntentRepository {
   constructor(
     private readonly use: UseDb,
+    /** The create path's writes (claim's INSERT, the marks, complete); see intent-writes.ts. */
+    private readonly writes: IntentWrites,
     private readonly libraries: PrismaLibraryRepository,
     private readonly now: Clock = () => new Date(),
   ) {}
@@ -36,20 +40,22 @@ export class PrismaCreateIntentRepository implements CreateIntentRepository {
     region: string;
   }): Promise<ClaimResult> {
     const now = this.now();
+    const row: PendingIntentRow = {
+      id: randomUUID(),
+      tenantId: intent.tenantId,
+      idempotencyKey: intent.idempotencyKey,
+      inputHash: intent.inputHash,
+      state: "PENDING",
+      input: intent.input,
+      region: intent.region,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
-      const data = {
-        id: randomUUID(),
-        tenantId: intent.tenantId,
-        idempotencyKey: intent.idempotencyKey,
-        inputHash: intent.inputHash,
-        state: "PENDING",
-        input: intent.input,
-        region: intent.region,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const row = await this.use((db) => db.createIntent.create({ data }));
-      return { claimed: true, intent: toCreateIntent(row) };
+      await this.writes.insertPending(row);
+      // The row is known in full, so nothing is read back.
+      const unset = { backend: null, backendLibraryId: null, libraryId: null, errorCode: null, errorMessage: null };
+      return { claimed: true, intent: toCreateIntent({ ...row, ...unset }) };
     } catch (error) {
       if (!isUniqueViolation(error) || intent.idempotencyKey === null) throw error;
     }
@@ -89,39 +95,28 @@ export class PrismaCreateIntentRepository implements CreateIntentRepository {
   }
 
   async markCalling(id: string, backend: FingerprintBackend): Promise<void> {
-    await this.update(id, { backend });
+    await this.writes.setBackend(id, backend, this.now());
   }
 
   async markBackendCreated(id: string, backendLibraryId: string): Promise<void> {
-    await this.update(id, { backendLibraryId });
+    await this.writes.setBackendLibraryId(id, backendLibraryId, this.now());
   }
 
   async complete(id: string, library: NewLibrary): Promise<Library> {
+    // The library id is made here, so the intent can point at it without reading the insert back.
     const data = this.libraries.newLibraryData(library);
+    const completion = { libraryId: data.id, backend: library.backend, backendLibraryId: library.backendLibraryId, updatedAt: this.now() };
     try {
-      // A batch transaction: both writes commit or neither does. The library id is made
-      // here, so the intent can point at it without reading the insert back first.
-      const succeeded = {
-        state: "SUCCEEDED",
-        libraryId: data.id,
-        backend: library.backend,
-        backendLibraryId: library.backendLibraryId,
-        errorCode: null,
-        errorMessage: null,
-        updatedAt: this.now(),
-      };
-      const [row] = await this.use((db) =>
-        db.$transaction([db.library.create({ data }), db.createIntent.update({ where: { id }, data: succeeded })]),
-      );
-      return toLibrary(row);
+      await this.writes.complete(id, data, completion);
     } catch (error) {
-      if (isRecordNotFound(error)) throw new Error(`Create intent ${id} does not exist.`, { cause: error });
       throw this.libraries.translateInsertError(error, library);
     }
+    // What the insert stored: newLibraryData's columns plus the columns' defaults.
+    return toLibrary({ ...data, deleteJobId: null, nextCheckAt: null, checkCount: 0 } as LibraryRow);
   }
 
   async markFailed(id: string, errorCode: string, errorMessage: string): Promise<void> {
-    await this.update(id, { state: "FAILED", errorCode, errorMessage });
+    await this.writes.setFailed(id, errorCode, errorMessage, this.now());
   }
 
   async takeOverStale(id: string, olderThan: Date): Promise<boolean> {
@@ -142,18 +137,5 @@ export class PrismaCreateIntentRepository implements CreateIntentRepository {
       }),
     );
     return rows.map(toCreateIntent);
-  }
-
-  private async update(
-    id: string,
-    data: { backend?: string; backendLibraryId?: string; state?: string; errorCode?: string; errorMessage?: string },
-  ): Promise<void> {
-    try {
-      const changes = { ...data, updatedAt: this.now() };
-      await this.use((db) => db.createIntent.update({ where: { id }, data: changes }));
-    } catch (error) {
-      if (isRecordNotFound(error)) throw new Error(`Create intent ${id} does not exist.`, { cause: error });
-      throw error;
-    }
   }
 }

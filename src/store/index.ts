@@ -7,6 +7,9 @@
  */
 import { connect, type Connection, type StoreLog } from "./client.js";
 import { PrismaCreateIntentRepository } from "./create-intent-repository.js";
+import type { IntentWrites } from "./intent-writes.js";
+import { PrismaIntentWrites } from "./intent-writes-prisma.js";
+import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import { PrismaLibraryEventRepository } from "./event-repository.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
@@ -33,7 +36,7 @@ export interface OpenStoreOptions {
    * rows with equal timestamps and to expire leases without waiting.
    */
   now?: Clock;
-  /** Upper bound for `prisma migrate deploy` on the slow path (default 120 s). */
+  /** How long to wait for another process that is migrating the same database (default 120 s). */
   migrateTimeoutMs?: number;
 }
 
@@ -56,9 +59,9 @@ class PrismaStore implements OpenedStore {
     now: Clock,
   ) {
     this.kind = connection.kind;
-    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, now);
+    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, now);
     this.libraries = libraries;
-    this.intents = new PrismaCreateIntentRepository(connection.use, libraries, now);
+    this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
     this.events = new PrismaLibraryEventRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
   }
@@ -75,6 +78,13 @@ class PrismaStore implements OpenedStore {
   }
 }
 
+/** The create path's writes: prepared statements on SQLite, Prisma's raw SQL on PostgreSQL. */
+function intentWrites(connection: Connection): IntentWrites {
+  return connection.sqliteWriter
+    ? new SqliteIntentWrites(connection.use, connection.sqliteWriter)
+    : new PrismaIntentWrites(connection.use, connection.kind);
+}
+
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const log: StoreLog = options.log ?? (() => {});
   const target = parseDatabaseUrl(options.databaseUrl || DEFAULT_DATABASE_URL);
@@ -86,7 +96,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     throw cannotOpen(where, error);
   }
   try {
-    const migrated = await ensureMigrated(connection, target, log, { deployTimeoutMs: options.migrateTimeoutMs });
+    const migrated = await ensureMigrated(connection, target, log, { lockTimeoutMs: options.migrateTimeoutMs });
     connection = migrated.connection;
     const migration = migrated.outcome;
     log("store.opened", { kind: target.kind, database: where, migrationPath: migration.path });

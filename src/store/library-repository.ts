@@ -6,6 +6,9 @@
  * never shift a page the way OFFSET does. One extra row is read to know whether there is a
  * next page, so no second COUNT query is needed for hasNextPage.
  *
+ * The hot reads (a page, and libraries by id for the request's DataLoader) skip Prisma and run
+ * prepared statements on the driver (hot-reads.ts); everything else goes through Prisma.
+ *
  * Status changes the watcher and refreshes observe go through `transition`, a compare-and-set
  * that writes the row and appends its LibraryEvent in one transaction. updatedAt is always
  * written from the store's clock (the schema has no @updatedAt): moving the watcher's schedule
@@ -17,6 +20,7 @@ import { notFound } from "../domain/errors.js";
 import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
 import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, shardOf, UNSETTLED_STATUSES } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import { createHotReads, type DirectDriver, type HotLibraryReads } from "./hot-reads.js";
 import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
 import { librarySnapshot, toLibrary, toLibraryEvent } from "./mapping.js";
 import {
@@ -36,21 +40,25 @@ import { isRecordNotFound, isUniqueViolation } from "./prisma-errors.js";
 export type Clock = () => Date;
 
 export class PrismaLibraryRepository implements LibraryRepository {
+  private readonly hot: HotLibraryReads;
+
   constructor(
     private readonly use: UseDb,
     private readonly kind: "sqlite" | "postgresql",
+    driver: DirectDriver,
     private readonly now: Clock = () => new Date(),
-  ) {}
+  ) {
+    this.hot = createHotReads(driver);
+  }
 
   async findById(tenantId: string, id: string): Promise<Library | null> {
-    const row = await this.use((db) => db.library.findFirst({ where: { id, tenantId } }));
-    return row && toLibrary(row);
+    const [library] = await this.hot.byIds(tenantId, [id]);
+    return library ?? null;
   }
 
   async findManyByIds(tenantId: string, ids: readonly string[]): Promise<Library[]> {
     if (ids.length === 0) return [];
-    const rows = await this.use((db) => db.library.findMany({ where: { tenantId, id: { in: [...new Set(ids)] } } }));
-    return rows.map(toLibrary);
+    return this.hot.byIds(tenantId, [...new Set(ids)]);
   }
 
   async findByBackendId(
@@ -76,9 +84,8 @@ export class PrismaLibraryRepository implements LibraryRepository {
 
   async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage> {
     if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
-    if (this.needsLiteralNameCheck(filter)) return this.listCheckingNames(tenantId, filter, first, after);
-    const rows = await this.findPage(tenantId, filter, first + 1, after);
-    return { items: rows.slice(0, first).map(toLibrary), hasNextPage: rows.length > first };
+    const rows = await this.hot.page(tenantId, filter, first + 1, after);
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   async scanAll(afterId: string | null, limit: number): Promise<Library[]> {
@@ -98,43 +105,12 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return this.use((db) => db.library.count({ where }));
   }
 
-  private findPage(tenantId: string, filter: LibraryFilter, take: number, after?: LibraryCursor) {
-    const where: Prisma.LibraryWhereInput = after
-      ? {
-          AND: [
-            this.filterWhere(tenantId, filter),
-            { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] },
-          ],
-        }
-      : this.filterWhere(tenantId, filter);
-    return this.use((db) => db.library.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }));
-  }
-
   /**
    * SQLite, with "%" or "_" in nameContains: Prisma's LIKE does not escape them and SQLite's
    * LIKE has no escape character unless the query names one, which Prisma does not. The LIKE
-   * still finds every real match (a wildcard also matches itself), so rows are read in
-   * keyset order and the extra ones dropped here until the page is full.
+   * still finds every real match (a wildcard also matches itself), so count drops the extra
+   * ones here. (Pages escape them in their own SQL, hot-reads.ts.)
    */
-  private async listCheckingNames(
-    tenantId: string,
-    filter: LibraryFilter,
-    first: number,
-    after?: LibraryCursor,
-  ): Promise<LibraryPage> {
-    const matches: LibraryRow[] = [];
-    const batch = Math.max(first + 1, 50);
-    let cursor = after;
-    for (;;) {
-      const rows = await this.findPage(tenantId, filter, batch, cursor);
-      matches.push(...rows.filter((row) => nameMatches(row.name, filter.nameContains!)));
-      const last = rows.at(-1);
-      if (matches.length > first || rows.length < batch || !last) break;
-      cursor = { createdAt: last.createdAt, id: last.id };
-    }
-    return { items: matches.slice(0, first).map(toLibrary), hasNextPage: matches.length > first };
-  }
-
   private needsLiteralNameCheck(filter: LibraryFilter): boolean {
     return this.kind === "sqlite" && !!filter.nameContains && /[%_]/.test(filter.nameContains);
   }
@@ -351,7 +327,7 @@ export class PrismaLibraryRepository implements LibraryRepository {
             // PostgreSQL: ILIKE, with the LIKE wildcards escaped (Prisma passes them through).
             // SQLite: Prisma's LIKE is case-insensitive already, for ASCII letters only (SQLite
             // without ICU does not fold "É" to "é"); its client rejects `mode`. Wildcards in
-            // the term are dealt with by listCheckingNames.
+            // the term are dealt with by needsLiteralNameCheck (pages use their own SQL).
             name:
               this.kind === "postgresql"
                 ? { contains: escapeLike(filter.nameContains), mode: "insensitive" as const }

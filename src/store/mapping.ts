@@ -26,7 +26,27 @@ function oneOf<T extends string>(allowed: readonly T[], value: string, column: s
   throw new Error(`Stored ${column} "${value}" of row ${id} is not one of ${allowed.join(", ")}.`);
 }
 
-export function toLibrary(row: LibraryRow): Library {
+/** The columns a Library is made of (the watcher's schedule columns are not part of it). */
+export type LibraryColumns = Pick<
+  LibraryRow,
+  | "id"
+  | "tenantId"
+  | "backend"
+  | "backendLibraryId"
+  | "region"
+  | "name"
+  | "description"
+  | "model"
+  | "config"
+  | "status"
+  | "rawStatus"
+  | "deleteJobId"
+  | "createdAt"
+  | "updatedAt"
+  | "activatedAt"
+>;
+
+export function toLibrary(row: LibraryColumns): Library {
   return {
     id: row.id,
     tenantId: row.tenantId,

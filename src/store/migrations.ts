@@ -6,25 +6,23 @@
  * with the finished rows of Prisma's `_prisma_migrations` table, in-process, over the
  * connection the store already has. When nothing is missing, that is all (a few ms).
  *
- * Slow path (a fresh database, or a release with a new migration): run the official
- * `prisma migrate deploy --config prisma/<kind>.config.ts` in a child process, then check
- * again. Deploy is Prisma's own code path (checksums, failed-migration detection, the
- * `_prisma_migrations` bookkeeping); re-implementing it here would be a second migrator.
+ * Slow path (a fresh database, or a release with a new migration): apply the missing
+ * migration.sql files in-process, the way `prisma migrate deploy` does, with the same
+ * `_prisma_migrations` bookkeeping (see migration-runner.ts), so `prisma migrate deploy`,
+ * `migrate status` and `npm run db:check` see the database exactly as if the CLI had
+ * migrated it. Spawning the CLI instead cost 1.5–3 s of start-up (a second Node process
+ * plus the schema engine), which broke the "ready in under 2 s" goal on a fresh database.
  *
  * Several processes starting at once: the slow path runs under a lock of ours (a PostgreSQL
- * advisory lock, or a lock file beside the SQLite database), re-checks, and deploys only if
- * migrations are still missing; the others then find nothing to do. `migrate deploy` also
- * takes Prisma's advisory lock 72707369 on PostgreSQL (seen to serialize three concurrent
- * deploys on a fresh schema), but it waits at most 10 s for it, and on SQLite the schema
- * engine asks for the file exclusively, so two concurrent deploys can fail with SQLITE_BUSY.
+ * advisory lock, or a lock file beside the SQLite database), re-checks, and applies only what
+ * is still missing; the others then find nothing to do.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { connect, type Connection, type StoreLog, type UseDb } from "./client.js";
+import { fileURLToPath } from "node:url";
+import type { Connection, StoreLog, UseDb } from "./client.js";
 import { quoteIdentifier, redactDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import { openMigrationSession, type MigrationSession } from "./migration-runner.js";
 
 export interface MigrationOutcome {
   path: "fast" | "slow";
@@ -34,11 +32,11 @@ export interface MigrationOutcome {
 }
 
 export interface MigrationOptions {
-  /** Kill `prisma migrate deploy` after this long. */
-  deployTimeoutMs?: number;
+  /** Give up waiting for another process's migration (the lock) after this long. */
+  lockTimeoutMs?: number;
 }
 
-const DEFAULT_DEPLOY_TIMEOUT_MS = 120_000;
+const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
 /** The database is reachable, but its schema could not be brought up to date. */
 export class MigrationError extends Error {
@@ -112,11 +110,10 @@ async function pendingMigrations(use: UseDb, target: DatabaseTarget, root: strin
   return shippedMigrations(migrationsDir(root, target.kind)).filter((name) => !applied.has(name));
 }
 
+
 /**
- * Brings the database up to date and returns a connection to it. Takes the connection the
- * store opened; on SQLite's slow path that connection is closed and a new one returned,
- * because the schema engine puts the file in exclusive locking mode
- * (`PRAGMA main.locking_mode=EXCLUSIVE`) and waits for every other connection to let go.
+ * Brings the database up to date over the store's connection (which stays open: applying
+ * in-process needs no exclusive access, unlike the CLI's schema engine on SQLite).
  */
 export async function ensureMigrated(
   connection: Connection,
@@ -125,7 +122,7 @@ export async function ensureMigrated(
   options: MigrationOptions = {},
 ): Promise<{ connection: Connection; outcome: MigrationOutcome }> {
   const started = performance.now();
-  const timeoutMs = options.deployTimeoutMs ?? DEFAULT_DEPLOY_TIMEOUT_MS;
+  const timeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const root = findProjectRoot();
   const pending = await pendingMigrations(connection.use, target, root);
   if (pending.length === 0) {
@@ -134,41 +131,79 @@ export async function ensureMigrated(
     return { connection, outcome };
   }
 
-  log("store.migrations.deploying", { kind: target.kind, pending });
-  if (target.kind === "sqlite") await connection.close();
-  await withMigrationLock(target, timeoutMs, async () => {
-    // Another process may have migrated while this one waited for the lock.
-    const check = target.kind === "sqlite" ? await connect(target, log) : connection;
-    const stillPending = await pendingMigrations(check.use, target, root).finally(async () => {
-      if (check !== connection) await check.close();
-    });
-    if (stillPending.length > 0) await runMigrateDeploy(target, root, timeoutMs);
-  });
-  const current = target.kind === "sqlite" ? await connect(target, log) : connection;
+  log("store.migrations.applying", { kind: target.kind, pending });
+  // Another process may have migrated while this one waited for the lock: the session re-reads.
+  const applied = await withMigrationLock(target, timeoutMs, () => applyPending(target, migrationsDir(root, target.kind)));
 
-  const stillPending = await pendingMigrations(current.use, target, root);
+  const stillPending = await pendingMigrations(connection.use, target, root);
   if (stillPending.length > 0) {
-    await current.close();
     throw new MigrationError(
-      `prisma migrate deploy finished, but ${stillPending.join(", ")} ${stillPending.length === 1 ? "is" : "are"} still not ` +
+      `Migrations were applied, but ${stillPending.join(", ")} ${stillPending.length === 1 ? "is" : "are"} still not ` +
         `recorded as applied in ${redactDatabaseUrl(target.url)}. Run \`npm run db:migrate\` with the same DATABASE_URL and read its output.`,
     );
   }
-  const outcome: MigrationOutcome = { path: "slow", applied: pending, durationMs: performance.now() - started };
-  log("store.migrations.applied", { kind: target.kind, applied: pending, durationMs: Math.round(outcome.durationMs) });
-  return { connection: current, outcome };
+  const outcome: MigrationOutcome = { path: "slow", applied, durationMs: performance.now() - started };
+  log("store.migrations.applied", { kind: target.kind, applied, durationMs: Math.round(outcome.durationMs) });
+  return { connection, outcome };
+}
+
+/** Applies what is still missing, in name order; returns the names applied. */
+async function applyPending(target: DatabaseTarget, dir: string): Promise<string[]> {
+  let session: MigrationSession;
+  try {
+    session = await openMigrationSession(target);
+  } catch (error) {
+    throw cannotApply(target, `the migration connection failed: ${(error as Error).message}`, dir);
+  }
+  try {
+    const state = await session.state();
+    if (state.failed.length > 0) {
+      throw cannotApply(target, `migration ${state.failed.join(", ")} failed earlier and was never marked resolved (Prisma's P3009)`, dir);
+    }
+    if (!state.tracked && state.otherTables > 0) {
+      throw cannotApply(
+        target,
+        `the database already has ${state.otherTables} table(s) but no _prisma_migrations table, so it was not made by these migrations (Prisma's P3005)`,
+        dir,
+      );
+    }
+    const applied: string[] = [];
+    for (const name of shippedMigrations(dir).filter((name) => !state.finished.has(name))) {
+      const file = fs.readFileSync(path.join(dir, name, "migration.sql"));
+      try {
+        await session.apply(name, file);
+      } catch (error) {
+        throw cannotApply(target, `migration ${name} failed: ${(error as Error).message}`, dir);
+      }
+      applied.push(name);
+    }
+    return applied;
+  } finally {
+    await session.close().catch(() => {});
+  }
+}
+
+function cannotApply(target: DatabaseTarget, why: string, dir: string): MigrationError {
+  const relConfig = path.relative(findProjectRoot(), configFile(findProjectRoot(), target.kind));
+  return new MigrationError(
+    `Database migrations could not be applied to ${redactDatabaseUrl(target.url)}: ${why}.\n` +
+      `What to do: make sure DATABASE_URL points at a reachable database the gateway may create tables in, ` +
+      `then restart the gateway, or run \`npm run db:migrate\` (npx prisma migrate deploy --config ${relConfig}) to see Prisma's own account. ` +
+      `If a migration failed half-way (P3009), repair the database and mark it with ` +
+      `\`npx prisma migrate resolve --rolled-back <migration> --config ${relConfig}\` before retrying; ` +
+      `a database made some other way needs a baseline (\`prisma migrate resolve --applied\`, see ${path.relative(findProjectRoot(), dir)}).`,
+  );
 }
 
 /**
  * One migrating process at a time per database, so concurrent start-ups queue up, re-check,
- * and find nothing left to do, instead of racing `prisma migrate deploy` against each other.
+ * and find nothing left to do, instead of racing each other.
  *  - PostgreSQL: a session advisory lock keyed by the schema, on a connection of its own.
- *    (Deploy takes Prisma's own lock too, but gives up after 10 s of waiting.)
  *  - SQLite: a lock file beside the database, holding the owner's pid so a lock left by a
  *    dead process is recognised and removed. Embedded mode runs on one host, so a pid is
  *    meaningful.
  */
-async function withMigrationLock(target: DatabaseTarget, timeoutMs: number, work: () => Promise<void>): Promise<void> {
+async function withMigrationLock<T>(target: DatabaseTarget, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   if (target.kind === "postgresql") {
     const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: target.connectionString });
@@ -178,14 +213,13 @@ async function withMigrationLock(target: DatabaseTarget, timeoutMs: number, work
       const key = ["fingerprint-gateway:migrate", target.schema ?? ""];
       await client.query("SELECT pg_advisory_lock(hashtext($1), hashtext($2))", key);
       try {
-        await work();
+        return await work();
       } finally {
         await client.query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", key);
       }
     } finally {
       await client.end();
     }
-    return;
   }
 
   const lockFile = `${target.file}.migrate-lock`;
@@ -210,7 +244,7 @@ async function withMigrationLock(target: DatabaseTarget, timeoutMs: number, work
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   try {
-    await work();
+    return await work();
   } finally {
     fs.rmSync(lockFile, { force: true });
   }
@@ -237,72 +271,4 @@ function lockHolderIsGone(lockFile: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
-}
-
-function prismaCliPath(): string {
-  const require = createRequire(import.meta.url);
-  const pkgJson = require.resolve("prisma/package.json");
-  const bin = (JSON.parse(fs.readFileSync(pkgJson, "utf8")) as { bin: { prisma: string } }).bin.prisma;
-  return path.join(path.dirname(pkgJson), bin);
-}
-
-async function runMigrateDeploy(target: DatabaseTarget, root: string, timeoutMs: number): Promise<void> {
-  const config = configFile(root, target.kind);
-  const args = [
-    // Lets the CLI exit when done instead of idling 10 s on a timer the schema engine leaves armed.
-    "--import",
-    pathToFileURL(path.join(root, "prisma", "exit-when-done.mjs")).href,
-    prismaCliPath(),
-    "migrate",
-    "deploy",
-    "--config",
-    config,
-  ];
-  const { code, signal, output, timedOut } = await new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    output: string;
-    timedOut: boolean;
-  }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: target.url,
-        PRISMA_HIDE_UPDATE_MESSAGE: "1",
-        CHECKPOINT_DISABLE: "1",
-        NO_COLOR: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    let timedOut = false;
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, output, timedOut });
-    });
-  });
-  if (code === 0) return;
-
-  const relConfig = path.relative(root, config);
-  const tail = output.trim().split("\n").slice(-25).join("\n");
-  const why = timedOut ? `did not finish within ${timeoutMs} ms` : `exited with ${signal ?? `code ${code}`}`;
-  throw new MigrationError(
-    `Database migrations could not be applied to ${redactDatabaseUrl(target.url)}: prisma migrate deploy ${why}.\n` +
-      `${tail}\n` +
-      `What to do: make sure DATABASE_URL points at a reachable database the gateway may create tables in, ` +
-      `then restart the gateway, or run \`npm run db:migrate\` (npx prisma migrate deploy --config ${relConfig}) to see the full output. ` +
-      `If a migration failed half-way (P3009), repair the database and mark it with ` +
-      `\`npx prisma migrate resolve --rolled-back <migration> --config ${relConfig}\` before retrying.`,
-  );
 }

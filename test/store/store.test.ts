@@ -162,6 +162,13 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
       expect(await store.libraries.findManyByIds("tenant-b", [a.id])).toEqual([]);
       expect(await store.libraries.findManyByIds("tenant-a", [])).toEqual([]);
 
+      // Page and by-id reads run on prepared statements (on SQLite on a connection of their
+      // own): a committed change is visible to them at once, dates included.
+      const { library: activated } = await store.libraries.transition(b.id, { status: "OFFLINE", rawStatus: "offline" }, { status: "ACTIVE", rawStatus: "active" });
+      expect(activated.activatedAt).toBeInstanceOf(Date);
+      expect(await store.libraries.findById("tenant-a", b.id)).toEqual(activated);
+      expect((await store.libraries.list("tenant-a", { status: "ACTIVE" }, 10)).items).toEqual([activated]);
+
       expect(await store.libraries.findByBackendId("tenant-a", "MPS", a.region, a.backendLibraryId)).toEqual(a);
       expect(await store.libraries.findByBackendId("tenant-a", "ICE", a.region, a.backendLibraryId)).toBeNull();
     });
