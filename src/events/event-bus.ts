@@ -4,9 +4,8 @@
  * @graphql-yoga/redis-event-target). The bus may lose a message (Redis down, a process dying
  * between commit and publish); EventRelay fills such gaps from the durable event log.
  */
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, map, type PubSub } from "@graphql-yoga/subscription";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { LibraryEvent } from "../store/ports.js";
 import { fromWire, toWire, type WireLibraryEvent } from "./wire.js";
@@ -29,6 +28,8 @@ export async function createEventBus(options: { redisUrl?: string; channel: stri
     const pubSub = createPubSub<Topics>();
     return busOver(pubSub, options.channel, "memory", async () => {});
   }
+  // Loaded only when Redis is used: ioredis and its event target cost ~100 ms of start-up.
+  const [{ Redis }, { createRedisEventTarget }] = await Promise.all([import("ioredis"), import("@graphql-yoga/redis-event-target")]);
   const connect = (role: string) => {
     const client = new Redis(options.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     client.on("error", (error) => options.log.warn({ err: { message: error.message }, role }, "redis connection problem"));
