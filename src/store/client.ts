@@ -127,7 +127,10 @@ async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgres
     schema: target.schema,
     onPoolError: (err) => log("store.postgresql.pool_error", { error: err.message }),
   });
-  const client = new PrismaClient({ adapter });
+  // Prisma's defaults (wait 2 s for a pooled connection, 5 s per transaction) turned a busy
+  // minute into failed creates and watcher rounds (P2028 in the soak with two instances on
+  // two cores); a transaction that waits longer is slower, not lost.
+  const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   return {
     kind: "postgresql",
     use: async (work) => work(client),
