@@ -188,6 +188,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       maxTokens: config.limits.maxTokens,
       maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
       maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
+      log,
     });
     cleanup.push(() => webSockets.close());
 

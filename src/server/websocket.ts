@@ -10,18 +10,17 @@
  * validated once per distinct query text (subscription-documents.ts).
  */
 import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
-import { useServer, type Extra } from "graphql-ws/use/ws";
+import type { Extra } from "graphql-ws/use/ws";
+import type { Logger } from "pino";
 import type { Server } from "node:http";
 import WebSocket, { WebSocketServer } from "ws";
 import { isPushSource, pushFromIterable } from "../events/push-source.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { SharedPayloads, type ExecutionShape } from "./shared-payloads.js";
+import { serveGraphqlWs } from "./graphql-ws-transport.js";
 import { deliverOverSocket } from "./socket-subscription.js";
 import { SocketWriter } from "./socket-writer.js";
 import { DocumentCache } from "./subscription-documents.js";
-
-/** What a client may send in graphql-transport-ws. */
-const CLIENT_MESSAGE_TYPES = new Set(["connection_init", "ping", "pong", "subscribe", "complete"]);
 
 export interface WebSocketEndpoint {
   /** Closes every socket (code 1001, going away) and stops accepting new ones. */
@@ -44,23 +43,9 @@ export function startWebSocketEndpoint(options: {
   maxTokens: number;
   maxSubscriptionsPerConnection: number;
   maxSubscriptionsPerTenant: number;
+  log: Pick<Logger, "warn" | "debug">;
 }): WebSocketEndpoint {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
-  // graphql-ws answers a message only a server may send (next, error, connection_ack) by
-  // throwing, which closes the socket with 4500 Internal server error. Registered before
-  // useServer, this listener sees each message first and closes such a socket with 4400, as
-  // the protocol says for an invalid message; graphql-ws's own 4500 close then does nothing.
-  wsServer.on("connection", (socket) => {
-    socket.on("message", (data) => {
-      let type: unknown;
-      try {
-        type = (JSON.parse(String(data)) as { type?: unknown } | null)?.type;
-      } catch {
-        return; // not JSON: graphql-ws closes with 4400 itself
-      }
-      if (typeof type === "string" && !CLIENT_MESSAGE_TYPES.has(type)) socket.close(4400, `A client may not send a message of type ${type.slice(0, 40)}`);
-    });
-  });
   const documents = new DocumentCache({
     schema: options.schema,
     validationRules: options.validationRules,
@@ -84,7 +69,7 @@ export function startWebSocketEndpoint(options: {
   };
   const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: "FORBIDDEN", reason: "SUBSCRIPTION_LIMIT" } })];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
-  const cleanup = useServer<Record<string, unknown> | undefined, { tenantId?: string; active?: Set<string> }>(
+  const cleanup = serveGraphqlWs<Record<string, unknown> | undefined, { tenantId?: string; active?: Set<string> }>(
     {
       schema: options.schema,
       // Same rules as HTTP: the Authorization value travels in connection_init. A refusal
@@ -144,6 +129,7 @@ export function startWebSocketEndpoint(options: {
       },
     },
     wsServer,
+    { log: options.log },
   );
   return {
     get connections() {

@@ -2,7 +2,7 @@
  * The bugs the fuzz suite found, one small deterministic test each, so a fix can be checked
  * without reading fuzz output. Each must hold in production mode.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket, { type RawData } from "ws";
 import { startHarness, type Harness } from "../support/gateway-harness.js";
 
@@ -109,5 +109,17 @@ describe("graphql-ws", () => {
   it.each(["next", "error", "connection_ack"])("closes with 4400 (not 4500) when a client sends a %s message", async (type) => {
     const { closeCode } = await session([{ id: "1", type, payload: type === "error" ? [] : {} }]);
     expect(closeCode).toBe(4400);
+  });
+
+  it("keeps a client's protocol mistakes out of stderr: no console.error stack traces", async () => {
+    // graphql-ws's own useServer printed these with console.error, stack and all.
+    const printed = vi.spyOn(console, "error");
+    try {
+      expect((await session([{ id: "1", type: "next", payload: {} }])).closeCode).toBe(4400);
+      expect((await session(["x".repeat(2 * 1024 * 1024)])).closeCode).toBe(1009);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
   });
 });
