@@ -8,7 +8,7 @@ import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTIVATED, STATUS_CHANGED } from "../support/documents.js";
 import { eventually, startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
-import { connect, subscribe } from "../support/subscription-client.js";
+import { connect, subscribe, settledSubscriberCount } from "../support/subscription-client.js";
 
 const KEY_A = "fanout-a-key-0123456789abcdef";
 const KEY_B = "fanout-b-key-fedcba9876543210";
@@ -59,25 +59,13 @@ async function registered(subscriptions: number): Promise<void> {
   await eventually(async () => h.gateway.events.subscriberCount >= subscriptions);
 }
 
-/** The relay's subscriber count once earlier tests' stops have reached the server. */
-async function settledCount(): Promise<number> {
-  let last = -1;
-  for (let i = 0; i < 50; i++) {
-    const now = h.gateway.events.subscriberCount;
-    if (now === last) return now;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("the subscriber count did not settle");
-}
-
 /** Long enough for a second copy of anything (bus and sweep) to arrive. */
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 describe("one execution per event and shape", () => {
   it("gives subscribers of two tenants with the same document only their own tenant's events", async () => {
     const document = "subscription { fingerprintLibraryActivated { eventId library { id name } } }";
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const a1 = subscribe(clientA1, document);
     const a2 = subscribe(clientA2, document);
     const a1Again = subscribe(clientA1, document);
@@ -98,7 +86,7 @@ describe("one execution per event and shape", () => {
   });
 
   it("answers every document, operation name and variables on the same event in its own shape", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const small = subscribe(clientA1, "subscription { fingerprintLibraryActivated { eventId } }");
     const large = subscribe(clientA2, "subscription { fingerprintLibraryActivated { eventId status previousStatus library { id name model backend } } }");
     const named = subscribe(clientA1, "subscription Named { fingerprintLibraryActivated { library { name } } }");
@@ -144,7 +132,7 @@ describe("one execution per event and shape", () => {
   it("still replays after `after` with no gap or duplicate while others share the live events", async () => {
     const library = await create(KEY_A, "fanout-replay", "IMAGE");
     const filter = { ids: [library.id] };
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const first = subscribe(clientA1, STATUS_CHANGED, { filter });
     await registered(base + 1);
     await transition(KEY_A, library, "activate");
@@ -171,7 +159,7 @@ describe("one execution per event and shape", () => {
   });
 
   it("keeps errors per subscriber: a bad subscription beside good ones of the same document", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const good = subscribe(clientA1, ACTIVATED, {});
     const bad = subscribe(clientA1, ACTIVATED, { filter: { ids: ["not-a-library-id"] } });
     const alsoGood = subscribe(clientA2, ACTIVATED, {});
@@ -195,7 +183,7 @@ describe("one execution per event and shape", () => {
 
   it("stops writing to a subscriber the moment it completes, and keeps serving the others", async () => {
     const document = "subscription { fingerprintLibraryActivated { eventId } }";
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const staying = subscribe(clientA1, document);
     const leaving = subscribe(clientA1, document);
     await registered(base + 2);

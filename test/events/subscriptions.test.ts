@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "graphql-ws";
 import { ACTIVATED, CREATE, DELETE, REFRESH, STATUS_CHANGED as CHANGED, type CreateFingerprintLibraryInput } from "../support/documents.js";
 import { codes, eventually, startHarness, type Harness } from "../support/gateway-harness.js";
-import { connect, subscribe } from "../support/subscription-client.js";
+import { connect, subscribe, settledSubscriberCount } from "../support/subscription-client.js";
 
 let h: Harness;
 let client: Client;
@@ -22,18 +22,6 @@ afterAll(async () => {
 /** Subscriptions register asynchronously over the socket: wait until the relay has them. */
 const subscribers = (n: number) => eventually(async () => h.gateway.events.subscriberCount >= n);
 
-/** The relay's subscriber count once earlier tests' stops have reached the server. */
-async function settledCount(): Promise<number> {
-  let last = -1;
-  for (let i = 0; i < 50; i++) {
-    const now = h.gateway.events.subscriberCount;
-    if (now === last) return now;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("the subscriber count did not settle");
-}
-
 async function create(input: CreateFingerprintLibraryInput) {
   const response = await h.gql(CREATE, { input });
   expect(response.errors).toBeUndefined();
@@ -42,7 +30,7 @@ async function create(input: CreateFingerprintLibraryInput) {
 
 describe("fingerprintLibraryActivated", () => {
   it("delivers the activation of a library created over HTTP, found by the watcher", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const sub = subscribe(client, ACTIVATED);
     await subscribers(base + 1);
     const library = await create({ name: "goes-live", model: "VIDEO" });
@@ -58,7 +46,7 @@ describe("fingerprintLibraryActivated", () => {
   });
 
   it("applies filters on backend, model and ids", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const mpsOnly = subscribe(client, ACTIVATED, { filter: { backend: "MPS" } });
     const audioOnly = subscribe(client, ACTIVATED, { filter: { model: "AUDIO" } });
     await subscribers(base + 2);
@@ -80,7 +68,7 @@ describe("fingerprintLibraryActivated", () => {
   });
 
   it("fires once per library, even when it is paused and active again", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const activated = subscribe(client, ACTIVATED);
     const changed = subscribe(client, CHANGED);
     await subscribers(base + 2);
@@ -110,7 +98,7 @@ describe("fingerprintLibraryActivated", () => {
 
 describe("fingerprintLibraryStatusChanged with after", () => {
   it("replays what a disconnected client missed, then continues live, with no duplicate at the seam", async () => {
-    const base = await settledCount();
+    const base = await settledSubscriberCount(h.gateway.events);
     const first = subscribe(client, CHANGED);
     await subscribers(base + 1);
     const library = await create({ name: "replayed", model: "IMAGE" });

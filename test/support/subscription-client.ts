@@ -66,3 +66,15 @@ export function subscribe(
 
 /** Waits until the server has registered the subscription (a no-op query round trip after subscribe is not enough over WS). */
 export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The relay's subscriber count once earlier tests' stops have reached the server. */
+export async function settledSubscriberCount(relay: { readonly subscriberCount: number }): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const now = relay.subscriberCount;
+    if (now === last) return now;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the subscriber count did not settle");
+}
