@@ -116,8 +116,18 @@ const readsDb = () => (sharedReadsDb ??= dbFile("reads"));
 let sharedReadsDb: string | undefined;
 let seededIds: string[] = [];
 
-async function benchCreates() {
-  log(`creates: ${CREATES} sequential creates through the gateway, then ${CREATES} direct CreateDNADB`);
+const CREATE_LATENCY_MS = envInt("BENCH_CREATE_LATENCY_MS", 50);
+const LATENCY_CREATES = envInt("BENCH_LATENCY_CREATES", 50);
+
+type Stats = { n: number; p50: number; p99: number; mean: number };
+
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: r3(pct(s, 0.5)), p99: r3(pct(s, 0.99)), mean: r3(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+/** The same sequential creates through a gateway child and directly with SignedRpcClient. */
+async function measureCreates(count: number, label: string, seed: boolean) {
   // RECONCILE_AT_STARTUP=false: its one background pass (5 s after start) lists every
   // library on the emulator, which is start-up work, not create overhead.
   const gateway = await launch(gatewayEnv(readsDb(), { BACKEND_QPS_LIMIT: "10000", RECONCILE_AT_STARTUP: "false" }));
@@ -125,17 +135,17 @@ async function benchCreates() {
   const warm = 10;
   let cpu0 = 0;
   let main0 = 0;
-  for (let i = 0; i < CREATES + warm; i++) {
+  for (let i = 0; i < count + warm; i++) {
     if (i === warm) [cpu0, main0] = [cpuSeconds(gateway.pid), mainThreadCpuSeconds(gateway.pid)];
     const t0 = performance.now();
-    const library = await createThroughGateway(gateway, `seed-${i}`, "VIDEO");
+    const library = await createThroughGateway(gateway, `${label}-${i}`, "VIDEO");
     if (i >= warm) viaGateway.push(performance.now() - t0);
-    seededIds.push(library.id);
+    if (seed) seededIds.push(library.id);
   }
   // CPU per create: less sensitive to other load on the machine than the latencies.
   const gatewayCpuMsPerCreate = {
-    process: r2(((cpuSeconds(gateway.pid) - cpu0) * 1000) / CREATES),
-    mainThread: r2(((mainThreadCpuSeconds(gateway.pid) - main0) * 1000) / CREATES),
+    process: r2(((cpuSeconds(gateway.pid) - cpu0) * 1000) / count),
+    mainThread: r2(((mainThreadCpuSeconds(gateway.pid) - main0) * 1000) / count),
   };
   await stop(gateway);
 
@@ -148,32 +158,52 @@ async function benchCreates() {
     signatureAlgorithm: "v3",
   });
   const direct: number[] = [];
-  for (let i = 0; i < CREATES + warm; i++) {
+  for (let i = 0; i < count + warm; i++) {
     const t0 = performance.now();
-    await client.call("cn-shanghai", "CreateDNADB", { Name: `direct-${i}`, Model: "Video" });
+    await client.call("cn-shanghai", "CreateDNADB", { Name: `${label}-direct-${i}`, Model: "Video" });
     if (i >= warm) direct.push(performance.now() - t0);
   }
-  const stats = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return { n: s.length, p50: r3(pct(s, 0.5)), p99: r3(pct(s, 0.99)), mean: r3(s.reduce((a, b) => a + b, 0) / s.length) };
-  };
   const g = stats(viaGateway);
   const d = stats(direct);
-  const result = {
-    creates: CREATES,
-    warmupCreatesExcluded: warm,
+  return {
     gatewayMs: g,
     directMs: d,
     overheadMs: { p50: r3(g.p50 - d.p50), p99: r3(g.p99 - d.p99), mean: r3(g.mean - d.mean) },
     gatewayCpuMsPerCreate,
     ratio: { p50: r2(g.p50 / d.p50), p99: r2(g.p99 / d.p99), mean: r2(g.mean / d.mean) },
+  };
+}
+
+async function benchCreates() {
+  log(`creates: ${CREATES} sequential creates through the gateway, then ${CREATES} direct CreateDNADB`);
+  const local = await measureCreates(CREATES, "seed", true);
+  // The local emulator answers in under a millisecond; Alibaba's API is a network round trip
+  // away. The same comparison with that delay added on the emulator's side of both paths:
+  let atLatency: (Awaited<ReturnType<typeof measureCreates>> & { backendLatencyMs: number; creates: number }) | null = null;
+  if (CREATE_LATENCY_MS > 0) {
+    log(`creates: again with ${CREATE_LATENCY_MS} ms added to every CreateDNADB on the emulator, ${LATENCY_CREATES} each way`);
+    emulator!.control.setFault("CreateDNADB", { latencyMs: CREATE_LATENCY_MS });
+    try {
+      atLatency = { backendLatencyMs: CREATE_LATENCY_MS, creates: LATENCY_CREATES, ...(await measureCreates(LATENCY_CREATES, "latency", false)) };
+    } finally {
+      emulator!.control.clearFault("CreateDNADB");
+    }
+  }
+  const result = {
+    creates: CREATES,
+    warmupCreatesExcluded: 10,
+    ...local,
     goal: "create overhead under 5% of the direct client's time",
-    goalMet: g.p50 / d.p50 <= 1.05,
+    goalMet: local.gatewayMs.p50 / local.directMs.p50 <= 1.05,
+    atBackendLatency: atLatency && { ...atLatency, goalMet: atLatency.gatewayMs.p50 / atLatency.directMs.p50 <= 1.05 },
     createRetries,
-    notes: "Sequential, VIDEO -> ICE CreateDNADB, gateway child (SQLite, watcher and start-up reconcile off, BACKEND_QPS_LIMIT=10000) vs SignedRpcClient in the bench process; same in-process emulator.",
+    notes:
+      "Sequential, VIDEO -> ICE CreateDNADB, gateway child (SQLite, watcher and start-up reconcile off, BACKEND_QPS_LIMIT=10000) vs SignedRpcClient in the bench process; same in-process emulator. atBackendLatency: the emulator delays every CreateDNADB by backendLatencyMs (BENCH_CREATE_LATENCY_MS), standing in for the network round trip to Alibaba Cloud.",
   };
   writeResult("creates", result);
+  const { gatewayMs: g, directMs: d, gatewayCpuMsPerCreate } = local;
   log(`creates: gateway p50 ${g.p50} ms p99 ${g.p99} ms; direct p50 ${d.p50} ms p99 ${d.p99} ms; gateway CPU ${gatewayCpuMsPerCreate.process} ms/create (main thread ${gatewayCpuMsPerCreate.mainThread})`);
+  if (atLatency) log(`creates at ${CREATE_LATENCY_MS} ms backend latency: gateway p50 ${atLatency.gatewayMs.p50} ms, direct p50 ${atLatency.directMs.p50} ms, ratio ${atLatency.ratio.p50}`);
 }
 
 // ---------------------------------------------------------------- a. reads

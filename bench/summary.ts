@@ -53,6 +53,22 @@ export function writeSummary(dir: string, machine: { cores: number; cpu: string;
       `Goal "create overhead under 5% of the direct client's time" (p50): ${yesNo(creates.goalMet)}.`,
       "",
     );
+    const late = creates.atBackendLatency;
+    if (late) {
+      lines.push(
+        `With ${late.backendLatencyMs} ms added to every CreateDNADB on the emulator (standing in for the round trip to Alibaba Cloud; ${late.creates} each way):`,
+        "",
+        "| path | p50 ms | p99 ms | mean ms |",
+        "|---|---:|---:|---:|",
+        `| gateway | ${late.gatewayMs.p50} | ${late.gatewayMs.p99} | ${late.gatewayMs.mean} |`,
+        `| direct | ${late.directMs.p50} | ${late.directMs.p99} | ${late.directMs.mean} |`,
+        `| overhead ms | ${late.overheadMs.p50} | ${late.overheadMs.p99} | ${late.overheadMs.mean} |`,
+        `| ratio gateway / direct | ${late.ratio.p50} | ${late.ratio.p99} | ${late.ratio.mean} |`,
+        "",
+        `Goal at that latency (p50 within 5%): ${yesNo(late.goalMet)}. Gateway CPU per create: ${creates.gatewayCpuMsPerCreate?.process ?? "n/a"} ms.`,
+        "",
+      );
+    }
   }
   const economy = load(dir, "economy");
   if (economy) {
