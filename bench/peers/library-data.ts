@@ -1,10 +1,11 @@
 /**
  * The data layer of the peer servers: the gateway's SQLite file opened READ-ONLY with
- * better-sqlite3, and the same SQL the gateway's Prisma client sends for the two reads
+ * better-sqlite3, and the same SELECTs as the gateway's two reads (src/store/hot-reads.ts)
  * (all scalar columns; WHERE tenantId ORDER BY createdAt, id LIMIT first+1 for the list;
- * WHERE tenantId AND id IN (...) for the DataLoader's by-id read), then the same mapping
+ * WHERE tenantId AND id IN (...) for the DataLoader's by-id read, which the gateway writes
+ * as a join on json_each(ids) to take any number of ids), then the same mapping
  * to the API shape (global id, Date objects, parsed config). So the peers do the same
- * database work as the gateway, minus Prisma's own overhead.
+ * database work as the gateway.
  */
 import Database from "better-sqlite3";
 import { readFileSync } from "node:fs";

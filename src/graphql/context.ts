@@ -21,13 +21,20 @@ export interface GatewayContext {
 }
 
 export function createContext(services: Services, events: EventRelay, tenantId: string): GatewayContext {
+  // Built on first use: a list read needs neither loader, and only mutations read live state.
+  let libraryById: DataLoader<string, Library | null> | undefined;
+  let live: LiveReads | undefined;
   return {
     tenantId,
     services,
     events,
     loaders: {
-      libraryById: new DataLoader((ids) => services.queries.byIds(tenantId, ids)),
-      live: services.liveReads(),
+      get libraryById() {
+        return (libraryById ??= new DataLoader((ids) => services.queries.byIds(tenantId, ids)));
+      },
+      get live() {
+        return (live ??= services.liveReads());
+      },
     },
   };
 }

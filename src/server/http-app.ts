@@ -1,24 +1,41 @@
-/** The express application: /graphql (Apollo), liveness, readiness, metrics, and the browser pages (/, /graphiql). */
+/** The HTTP side: /graphql (Apollo), liveness, readiness, metrics, and the browser pages (/, /graphiql). */
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
-import express, { type Express } from "express";
+import express from "express";
+import type { IncomingMessage, RequestListener } from "node:http";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Store } from "../store/ports.js";
 import { browserToGraphiql, graphiqlRouter, landingPage } from "./graphiql.js";
+import { jsonGraphqlRoute } from "./graphql-json-route.js";
 import type { GatewayMetrics } from "./metrics.js";
 
 export interface HttpAppDeps {
   apollo: ApolloServer<GatewayContext>;
-  context: (req: express.Request) => Promise<GatewayContext>;
+  context: (req: IncomingMessage) => Promise<GatewayContext>;
   store: Store;
   metrics: GatewayMetrics;
   /** JSON bodies above this are refused with 413 before parsing. */
   bodyLimit: number;
 }
 
-export function createHttpApp(deps: HttpAppDeps): Express {
+/**
+ * JSON POSTs to /graphql (every read and mutation a client sends) take the lean route to
+ * Apollo; everything else, /graphql's GETs and odd bodies included, goes through express.
+ */
+export function createHttpApp(deps: HttpAppDeps): RequestListener {
+  const app = expressApp(deps);
+  const graphqlJson = jsonGraphqlRoute({ apollo: deps.apollo, context: deps.context, bodyLimit: deps.bodyLimit, path: "/graphql" });
+  return (req, res) => {
+    if (!graphqlJson(req, res)) app(req, res);
+  };
+}
+
+function expressApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // No ETag: GraphQL answers are POSTs (never revalidated), and hashing every answer costs
+  // CPU on each read. Static GraphiQL assets keep theirs (express.static sets its own).
+  app.set("etag", false);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -7,7 +7,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export interface LibraryPageResult {
-  items: Array<{ library: Library; cursor: string }>;
+  /** The page's libraries; `encodeCursor(library)` is each one's cursor (made only when asked for). */
+  items: Library[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   totalCount: () => Promise<number>;
@@ -31,7 +32,7 @@ export class LibraryQueries {
     const filter = args.filter ?? {};
     const page = await this.store.libraries.list(tenantId, filter, first, after);
     return {
-      items: page.items.map((library) => ({ library, cursor: encodeCursor(library) })),
+      items: page.items,
       hasNextPage: page.hasNextPage,
       // Forward-only pagination: a page after a cursor always has one before it.
       hasPreviousPage: after !== undefined,

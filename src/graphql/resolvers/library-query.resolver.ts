@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { fromGlobalId, libraryIdFrom } from "../global-id.js";
-import { FingerprintLibraryConnection } from "../types/connection.js";
+import { encodeCursor } from "../../services/library-queries.js";
+import { FingerprintLibraryConnection, FingerprintLibraryEdge } from "../types/connection.js";
 import { FingerprintLibraryFilter } from "../types/inputs.js";
 import { FingerprintLibraryType } from "../types/library.js";
 import { Node } from "../types/node.js";
@@ -34,15 +35,17 @@ export class LibraryQueryResolver {
     filter?: FingerprintLibraryFilter | null,
   ): Promise<FingerprintLibraryConnection> {
     const page = await ctx.services.queries.page(ctx.tenantId, { first, after, filter: filter ? { ...stripNulls(filter) } : null });
-    const edges = page.items.map(({ library, cursor }) => ({ cursor, node: FingerprintLibraryType.from(library) }));
+    const nodes = page.items.map((library) => FingerprintLibraryType.from(library));
+    const first_ = page.items[0];
+    const last = page.items.at(-1);
     return Object.assign(new FingerprintLibraryConnection(), {
-      edges,
-      nodes: edges.map((edge) => edge.node),
+      edges: page.items.map((library, i) => new FingerprintLibraryEdge(library, nodes[i]!)),
+      nodes,
       pageInfo: {
         hasNextPage: page.hasNextPage,
         hasPreviousPage: page.hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
+        startCursor: first_ ? encodeCursor(first_) : null,
+        endCursor: last ? encodeCursor(last) : null,
       },
       totalCountLoader: page.totalCount,
     });

@@ -1,4 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
+import type { Library } from "../../domain/library.js";
+import { encodeCursor } from "../../services/library-queries.js";
 import { FingerprintLibraryType } from "./library.js";
 
 @ObjectType({ description: "Relay-style pagination state of a connection.", simpleResolvers: true })
@@ -18,14 +20,26 @@ export class PageInfo {
 
 @ObjectType({ description: "A library and its position in the list.", simpleResolvers: true })
 export class FingerprintLibraryEdge {
+  constructor(
+    private readonly library: Pick<Library, "createdAt" | "id">,
+    node: FingerprintLibraryType,
+  ) {
+    this.node = node;
+  }
+
+  /** Encoded when a query selects it: most list queries ask for nodes only. */
   @Field({ description: "An opaque position, for `after`." })
-  cursor!: string;
+  get cursor(): string {
+    return encodeCursor(this.library);
+  }
 
   @Field(() => FingerprintLibraryType, { description: "The library." })
-  node!: FingerprintLibraryType;
+  node: FingerprintLibraryType;
 }
 
-@ObjectType({ description: "A page of libraries, oldest first (by creation, then id), with the total for the filter." })
+// simpleResolvers: edges, nodes and pageInfo are plain properties, so graphql's default
+// resolver reads them without type-graphql's per-field wrapper (totalCount keeps its own).
+@ObjectType({ description: "A page of libraries, oldest first (by creation, then id), with the total for the filter.", simpleResolvers: true })
 export class FingerprintLibraryConnection {
   @Field(() => [FingerprintLibraryEdge], { description: "The libraries of this page with their cursors." })
   edges!: FingerprintLibraryEdge[];

@@ -1,0 +1,82 @@
+/**
+ * JSON POSTs to /graphql skip express (src/server/graphql-json-route.ts): these check that
+ * the lean route answers the edge cases exactly as body-parser did, and that what it leaves
+ * to express (compressed bodies, other charsets) still works.
+ */
+import { request } from "node:http";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../support/gateway-harness.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { MAX_BODY_BYTES: "2000" } });
+});
+afterAll(() => h.close());
+
+const QUERY = JSON.stringify({ query: "{ fingerprintLibraries { totalCount } }" });
+const errorBody = async (response: Response) => ((await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }).errors[0];
+
+/** A raw POST with a chunked body (no Content-Length), which fetch cannot send on demand. */
+function postChunked(chunks: string[]): Promise<{ status: number; body: string }> {
+  const url = new URL(h.gateway.graphqlUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe("the JSON route to Apollo", () => {
+  it("answers a plain JSON POST, with or without a utf-8 charset, and with a query string", async () => {
+    for (const contentType of ["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"']) {
+      const response = await h.post(QUERY, { "content-type": contentType });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+    }
+    const withQuery = await fetch(`${h.gateway.graphqlUrl}?x=1`, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY });
+    expect(await withQuery.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+  });
+
+  it("reads leading whitespace like body-parser, and refuses JSON that is not an object or array", async () => {
+    expect((await h.post(`\n  ${QUERY}`)).status).toBe(200);
+    for (const body of ["123", '"query"', "null", "{ nope"]) {
+      const response = await h.post(body);
+      expect(response.status).toBe(400);
+      expect(await errorBody(response)).toEqual({ message: "The request body is not valid JSON.", extensions: { code: "BAD_USER_INPUT" } });
+    }
+  });
+
+  it("refuses an oversized body with 413, whether Content-Length announces it or the chunks reveal it", async () => {
+    const big = JSON.stringify({ query: "{ fingerprintLibraries { totalCount } }", variables: { pad: "x".repeat(5000) } });
+    const announced = await h.post(big);
+    expect(announced.status).toBe(413);
+    expect(await errorBody(announced)).toEqual({ message: "The request body is larger than 2000 bytes (MAX_BODY_BYTES).", extensions: { code: "BAD_USER_INPUT" } });
+    const chunked = await postChunked([big.slice(0, 1500), big.slice(1500)]);
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).errors[0].message).toMatch(/larger than 2000 bytes/);
+    // The connection is still usable, and a body in several chunks under the limit is read whole.
+    const ok = await postChunked([QUERY.slice(0, 10), QUERY.slice(10)]);
+    expect(JSON.parse(ok.body)).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+  });
+
+  it("leaves an empty chunked body to Apollo as {}, which it refuses as a bad request", async () => {
+    const empty = await postChunked([]);
+    expect(empty.status).toBe(400);
+  });
+
+  it("still serves what it leaves to express: gzip bodies, and refuses another charset with 415", async () => {
+    const gzipped = await fetch(h.gateway.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipSync(QUERY),
+    });
+    expect(await gzipped.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+    const latin1 = await h.post(QUERY, { "content-type": "application/json; charset=latin1" });
+    expect(latin1.status).toBe(415);
+  });
+});
