@@ -8,6 +8,8 @@
  */
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import onFinished from "on-finished";
+import getRawBody from "raw-body";
 import type { GatewayContext } from "../graphql/context.js";
 
 export interface JsonGraphqlRoute {
@@ -24,13 +26,15 @@ export function jsonGraphqlRoute(route: JsonGraphqlRoute): (req: IncomingMessage
   return (req, res) => {
     if (req.method !== "POST" || !(req.url === path || req.url!.startsWith(pathWithQuery))) return false;
     if (!isPlainJson(req.headers["content-type"]) || !isIdentity(req.headers["content-encoding"]) || !hasBody(req)) return false;
-    const declared = req.headers["content-length"] === undefined ? 0 : Number(req.headers["content-length"]);
-    readBody(req, declared > bodyLimit ? -1 : bodyLimit, (text) => {
-      if (text === null) return refuse(res, 413, `The request body is larger than ${bodyLimit} bytes (MAX_BODY_BYTES).`);
+    // raw-body and on-finished, as body-parser reads: a body over the limit (declared or
+    // streamed) and one whose length does not match are read off to the end before the
+    // answer, so the client sees it instead of a reset connection.
+    getRawBody(req, { length: req.headers["content-length"], limit: bodyLimit, encoding: "utf8" }, (error, text) => {
+      if (error) return afterBody(req, () => refuseUnreadable(res, error, bodyLimit));
       const body = parseJson(text);
       if (body === NOT_JSON) return refuse(res, 400, "The request body is not valid JSON.");
-      answer(apollo, context, req, res, body).catch((error: unknown) => {
-        if (res.headersSent) return res.destroy(error as Error);
+      answer(apollo, context, req, res, body).catch((failure: unknown) => {
+        if (res.headersSent) return res.destroy(failure as Error);
         refuse(res, 500, "The gateway failed unexpectedly.");
       });
     });
@@ -84,29 +88,19 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
 }
 
-/**
- * The body as text, or null when it is over `limit` bytes (-1: already known to be). Like
- * body-parser, an oversized body is still read off to the end before the answer, so the
- * client sees the 413 instead of a reset connection. A request the client aborts gets no answer.
- */
-function readBody(req: IncomingMessage, limit: number, done: (text: string | null) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = limit < 0;
-  req.on("data", (chunk: Buffer) => {
-    if (tooLarge) return;
-    size += chunk.length;
-    if (size > limit) {
-      tooLarge = true;
-      chunks.length = 0;
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.once("end", () => {
-    if (tooLarge) return done(null);
-    done(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, size).toString("utf8"));
-  });
+/** raw-body's refusals, answered as the express app answers body-parser's; an aborted request gets none. */
+function refuseUnreadable(res: ServerResponse, error: { status?: number; type?: string }, bodyLimit: number): void {
+  if (error.type === "request.aborted") return void res.destroy();
+  if (error.type === "entity.too.large") return refuse(res, 413, `The request body is larger than ${bodyLimit} bytes (MAX_BODY_BYTES).`);
+  const clientError = error.status !== undefined && error.status >= 400 && error.status < 500;
+  refuse(res, clientError ? error.status! : 500, clientError ? "The request could not be read." : "The gateway failed unexpectedly.");
+}
+
+/** Runs `then` once the rest of the request has been read off (or the request is over). */
+function afterBody(req: IncomingMessage, then: () => void): void {
+  if (onFinished.isFinished(req)) return then();
+  onFinished(req, then);
+  req.resume();
 }
 
 const NOT_JSON = Symbol("not JSON");
