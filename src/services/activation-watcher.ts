@@ -123,18 +123,24 @@ export class ActivationWatcher {
     const now = Date.now();
     if (now - this.leasesCheckedAt < leaseTtlMs / 3) return;
     this.leasesCheckedAt = now;
+    const taken: number[] = [];
+    const lost: number[] = [];
     await Promise.all(
       Array.from({ length: WATCHER_SHARD_COUNT }, async (_, shard) => {
         const name = leaseName(shard);
         const ok = this.held.has(shard)
           ? await this.store.leases.renew(name, this.instanceId, leaseTtlMs)
           : await this.store.leases.acquire(name, this.instanceId, leaseTtlMs);
-        if (ok && !this.held.has(shard)) this.log.info({ shard, instance: this.instanceId }, "watcher took a shard");
-        if (!ok && this.held.has(shard)) this.log.warn({ shard, instance: this.instanceId }, "watcher lost a shard lease");
+        if (ok && !this.held.has(shard)) taken.push(shard);
+        if (!ok && this.held.has(shard)) lost.push(shard);
         if (ok) this.held.add(shard);
         else this.held.delete(shard);
       }),
     );
+    // One line per change of hands, not one per shard (an instance alone takes all sixteen at start).
+    const held = [...this.held].sort((a, b) => a - b);
+    if (taken.length > 0) this.log.info({ taken: taken.sort((a, b) => a - b), held, instance: this.instanceId }, "watcher took shards");
+    if (lost.length > 0) this.log.warn({ lost: lost.sort((a, b) => a - b), held, instance: this.instanceId }, "watcher lost shard leases");
   }
 
   private schedule(delayMs: number): void {
