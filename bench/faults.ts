@@ -28,11 +28,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient, type Client } from "graphql-ws";
-import pg from "pg";
 import pino from "pino";
 import WebSocket from "ws";
 import { createBackends, singleAccount } from "../src/backends/index.js";
@@ -44,6 +42,7 @@ import { createServices } from "../src/services/index.js";
 import { openStore, type OpenedStore } from "../src/store/index.js";
 import { DEFAULT_ROUTING_POLICY } from "../src/domain/routing.js";
 import { ROOT, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
+import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
 import { Random } from "./lib/seeded-random.js";
 
 // ---------------------------------------------------------------- settings
@@ -86,39 +85,8 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 
 // ---------------------------------------------------------------- the database
 
-interface Database {
-  url: string;
-  kind: "sqlite" | "postgresql";
-  drop(): Promise<void>;
-}
-
-async function freshDatabase(): Promise<Database> {
-  const base = process.env.DATABASE_URL;
-  if (base && /^postgres(ql)?:\/\//.test(base)) {
-    const schema = `faults_${randomBytes(5).toString("hex")}`;
-    const url = new URL(base);
-    url.searchParams.set("schema", schema);
-    return {
-      url: url.toString(),
-      kind: "postgresql",
-      async drop() {
-        const client = new pg.Client({ connectionString: base });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        } finally {
-          await client.end();
-        }
-      },
-    };
-  }
-  const dir = join(tmpdir(), `faults-${randomBytes(5).toString("hex")}`);
-  mkdirSync(dir, { recursive: true });
-  return { url: `file:${join(dir, "gateway.db")}`, kind: "sqlite", drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 /** Why (d) cannot run here, or null when it can. */
-function databaseRestartUnavailable(db: Database): string | null {
+function databaseRestartUnavailable(db: ScratchDatabase): string | null {
   if (db.kind !== "postgresql") return "DATABASE_URL is not PostgreSQL (SQLite is a file inside the gateway process: there is no server to restart)";
   const host = new URL(process.env.DATABASE_URL!).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) return `PostgreSQL at ${host} is not local; pg_ctlcluster can only restart a local cluster`;
@@ -333,7 +301,7 @@ interface PhaseRow {
 
 async function main(): Promise<number> {
   if (!existsSync(join(ROOT, "dist/src/main.js"))) throw new Error("dist/src/main.js is missing: run `npm run build` (npm run faults does)");
-  const db = await freshDatabase();
+  const db = scratchDatabase("faults", process.env.DATABASE_URL);
   const noRestart = databaseRestartUnavailable(db);
   const redisUrl = process.env.REDIS_URL;
   log(`database ${db.kind}, events ${redisUrl ? "redis" : "in-memory + event-log sweep"}, ${CLIENTS} clients, phases ${PHASE_SECONDS} s, outage ${OUTAGE_SECONDS} s`);

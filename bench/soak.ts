@@ -26,17 +26,17 @@
  *   SOAK_CLIENTS=200 SOAK_THINK_MS=200-800      # load shape
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type Client } from "graphql-ws";
-import pg from "pg";
 import WebSocket from "ws";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type RunningEmulator } from "../src/emulator/index.js";
 import { ERROR_CODES } from "../src/domain/errors.js";
 import { table } from "../src/reconcile/format.js";
 import { openStore, type OpenedStore } from "../src/store/index.js";
 import { ROOT, rssKb, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
+import { scratchDatabase, isPostgresUrl } from "./lib/scratch-database.js";
 import { Random } from "./lib/seeded-random.js";
 
 const envInt = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
@@ -224,32 +224,9 @@ interface SetupResult {
 }
 
 async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | string> {
-  let databaseUrl: string;
-  let drop: () => Promise<void>;
   const instances = setup === "postgresql" ? 2 : 1;
-  if (setup === "postgresql") {
-    const base = process.env.DATABASE_URL;
-    const redis = process.env.REDIS_URL;
-    if (!base || !/^postgres(ql)?:\/\//.test(base) || !redis) return "needs DATABASE_URL=postgresql://... and REDIS_URL";
-    const schema = `soak_${randomBytes(5).toString("hex")}`;
-    const url = new URL(base);
-    url.searchParams.set("schema", schema);
-    databaseUrl = url.toString();
-    drop = async () => {
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    };
-  } else {
-    const dir = join(tmpdir(), `soak-${randomBytes(5).toString("hex")}`);
-    mkdirSync(dir, { recursive: true });
-    databaseUrl = `file:${join(dir, "gateway.db")}`;
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  if (setup === "postgresql" && (!isPostgresUrl(process.env.DATABASE_URL) || !process.env.REDIS_URL)) return "needs DATABASE_URL=postgresql://... and REDIS_URL";
+  const { url: databaseUrl, drop } = scratchDatabase("soak", setup === "postgresql" ? process.env.DATABASE_URL : undefined);
 
   const rng = new Random(SEED);
   const emulator: RunningEmulator = await startEmulator({

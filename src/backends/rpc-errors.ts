@@ -61,7 +61,7 @@ export function toGatewayError(backend: FingerprintBackend, action: string, fail
         failure.statusCode === undefined
           ? `${backend} could not be reached for ${action} (${failure.code ?? "network error"}); retry later.`
           : `${backend} failed ${action} with HTTP ${failure.statusCode} (${failure.code ?? "no code"}); retry later.`,
-        { ...details, retryable: true },
+        { ...details, retryable: true, mayHaveTakenEffect: !certainlyNotApplied(failure) },
       );
     case "quota":
       return new GatewayError("QUOTA_EXCEEDED", `${backend}'s library quota for this account is used up${said}. Delete a library or ask Alibaba Cloud to raise the quota.`, details);

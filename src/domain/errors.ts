@@ -25,6 +25,12 @@ export interface GatewayErrorDetails {
   backendRequestId?: string;
   /** Whether sending the same request again may succeed. */
   retryable?: boolean;
+  /**
+   * A backend call that failed without a clear answer (a timeout, a dropped connection, a
+   * 5xx): the backend may still have carried it out. Set by the backend layer, which alone
+   * knows what a failure means; stays in logs, never sent to clients.
+   */
+  mayHaveTakenEffect?: boolean;
   [key: string]: unknown;
 }
 

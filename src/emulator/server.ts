@@ -2,7 +2,7 @@
  * The HTTP server: one port for both services and the control API. It only moves
  * bytes; what to answer is decided by api-handler.ts and control-http.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleApiRequest } from "./api-handler.js";
 import type { ReceivedRequest } from "./auth/authenticate.js";

@@ -122,8 +122,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     const httpServer: Server = createServer();
     const schema = await schemaReady;
     const formatError = createErrorFormatter(log);
-    const contextFor = async (tenantId: string) => createContext(services, events, tenantId);
-    const httpContext = async (authorization: string | undefined) => contextFor((await authenticator.authenticate(authorization)).tenantId);
+    const httpContext = async (authorization: string | undefined) => createContext(services, events, (await authenticator.authenticate(authorization)).tenantId);
     const limits = createAbuseLimits(config.limits);
     const rateLimiter = createTenantRateLimiter({
       requests: config.limits.rateLimitRequests,

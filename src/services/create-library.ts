@@ -141,7 +141,7 @@ export class CreateLibrary {
         lastError = error;
         // Quota on the routed backend: the next candidate (the fallback) takes it.
         if (error instanceof GatewayError && error.code === "QUOTA_EXCEEDED") continue;
-        if (mayHaveTakenEffect(error)) {
+        if (error instanceof GatewayError && error.details.mayHaveTakenEffect) {
           const landed = await this.lookAfterAmbiguousCall({ ...intent, backend }, valid);
           if (landed) return landed;
         }
@@ -180,14 +180,6 @@ export class CreateLibrary {
     await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
     throw gatewayError;
   }
-}
-
-/**
- * Could the backend have carried out a call that failed? A timeout, a dropped connection or a
- * 5xx leaves it open; a refusal (throttling, a refused connection, a 4xx) does not.
- */
-function mayHaveTakenEffect(error: unknown): boolean {
-  return error instanceof GatewayError && error.code === "BACKEND_UNAVAILABLE" && error.details.backendCode !== "ECONNREFUSED";
 }
 
 function keyReused(key: string | null): GatewayError {

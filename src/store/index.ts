@@ -82,7 +82,7 @@ class PrismaStore implements OpenedStore {
 function intentWrites(connection: Connection): IntentWrites {
   return connection.sqliteWriter
     ? new SqliteIntentWrites(connection.use, connection.sqliteWriter)
-    : new PrismaIntentWrites(connection.use, connection.kind);
+    : new PrismaIntentWrites(connection.use);
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {

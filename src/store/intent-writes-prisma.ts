@@ -5,10 +5,7 @@ import { intentMissing, type IntentCompletion, type IntentWrites, type PendingIn
 import { asModelError, insertStatement } from "./raw-writes.js";
 
 export class PrismaIntentWrites implements IntentWrites {
-  constructor(
-    private readonly use: UseDb,
-    private readonly kind: "sqlite" | "postgresql",
-  ) {}
+  constructor(private readonly use: UseDb) {}
 
   async insertPending(row: PendingIntentRow): Promise<void> {
     try {
@@ -42,7 +39,7 @@ export class PrismaIntentWrites implements IntentWrites {
   }
 
   async complete(id: string, library: Record<string, unknown>, completion: IntentCompletion): Promise<void> {
-    const insert = insertStatement("Library", library, this.kind);
+    const insert = insertStatement("Library", library);
     try {
       // Interactive rather than a batch: the UPDATE's row count decides whether to roll back.
       await this.use((db) =>

@@ -5,9 +5,10 @@
  * back; measured on SQLite that is ~0.7–0.9 ms of CPU for one `update` or `create`, against
  * ~0.1 ms for the same statement as `$executeRaw`. A create makes four such writes. The raw
  * statements still run through Prisma (`use`, its connection, its transactions and its
- * parameter binding: a Date is stored exactly as a model write stores it), and the SQL is
- * plain enough for both databases: double-quoted identifiers, unqualified table names (the
- * PostgreSQL session's search_path is the `?schema=` schema, see client.ts).
+ * parameter binding: a Date is stored exactly as a model write stores it). Used on
+ * PostgreSQL (SQLite has prepared statements of its own, intent-writes-sqlite.ts): double-
+ * quoted identifiers, unqualified table names (the session's search_path is the `?schema=`
+ * schema, see client.ts).
  */
 import { prismaErrorCode } from "./prisma-errors.js";
 
@@ -23,10 +24,10 @@ export function asModelError(error: unknown): unknown {
   return Object.assign(new Error((error as Error).message, { cause: error }), { code: "P2002" });
 }
 
-/** `INSERT INTO "table" ("a", "b") VALUES (?, ?)` (or `$1, $2`) for one row's columns. */
-export function insertStatement(table: string, row: Record<string, unknown>, kind: "sqlite" | "postgresql"): { sql: string; values: unknown[] } {
+/** `INSERT INTO "table" ("a", "b") VALUES ($1, $2)` for one row's columns (PostgreSQL placeholders). */
+export function insertStatement(table: string, row: Record<string, unknown>): { sql: string; values: unknown[] } {
   const columns = Object.keys(row);
-  const placeholders = columns.map((_, i) => (kind === "sqlite" ? "?" : `$${i + 1}`));
+  const placeholders = columns.map((_, i) => `$${i + 1}`);
   return {
     sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${placeholders.join(", ")})`,
     values: columns.map((c) => row[c]),

@@ -14,12 +14,15 @@ import { CREATE } from "../support/documents.js";
 import { startHarness } from "../support/gateway-harness.js";
 
 let emulator: RunningEmulator;
+/** Every call the emulator answered, as its log lines ("POST ListDNADB ... -> 200 ..."). */
+const backendCalls: string[] = [];
+const listCalls = () => backendCalls.filter((line) => /\bList(DNADB|FpShotDB)\b/.test(line)).length;
 const dbFile = join(tmpdir(), `fg-startup-reconcile-${randomUUID()}.db`);
 const databaseUrl = `file:${dbFile}`;
 const quietWatcher = { WATCHER_ENABLED: "false" };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ activationDelayMs: 3_600_000 });
+  emulator = await startEmulator({ activationDelayMs: 3_600_000, log: (line) => backendCalls.push(line) });
 });
 afterAll(async () => {
   await emulator.close();
@@ -50,6 +53,7 @@ describe("start-up reconcile", () => {
       }
       expect(status).toBe("DELETED");
       await waitForLog(after.logs, /start-up reconcile/);
+      expect(listCalls()).toBeGreaterThan(0); // the orphan listing: what the next test looks for
     } finally {
       await after.close();
     }
@@ -58,7 +62,10 @@ describe("start-up reconcile", () => {
   it("is off when RECONCILE_AT_STARTUP=false", async () => {
     const h = await startHarness({ sharedEmulator: emulator, databaseUrl, env: { ...quietWatcher, RECONCILE_AT_STARTUP: "false", RECONCILE_STARTUP_DELAY_MS: "0" } });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // With the watcher off, only a reconcile would ask the backends for their libraries.
+      const before = listCalls();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(listCalls()).toBe(before);
       expect(h.logs.join("")).not.toMatch(/start-up reconcile/);
     } finally {
       await h.close();

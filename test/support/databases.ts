@@ -4,12 +4,11 @@
  * (`?schema=store_test_<random>`, dropped afterwards). In CI the PostgreSQL half must run:
  * a missing DATABASE_URL_TEST fails the run instead of passing by skipping.
  */
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { describe, it } from "vitest";
+import { scratchDatabase } from "../../bench/lib/scratch-database.js";
 
 export interface TestDatabase {
   /** A DATABASE_URL for a database (or schema) nobody has used yet. */
@@ -35,26 +34,7 @@ export const sqlite: DatabaseKind = {
 };
 
 export function postgresql(baseUrl: string): DatabaseKind {
-  return {
-    name: "postgresql",
-    async fresh() {
-      const schema = `store_test_${randomBytes(6).toString("hex")}`;
-      const url = new URL(baseUrl);
-      url.searchParams.set("schema", schema);
-      return {
-        url: url.toString(),
-        async drop() {
-          const client = new pg.Client({ connectionString: baseUrl });
-          await client.connect();
-          try {
-            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          } finally {
-            await client.end();
-          }
-        },
-      };
-    },
-  };
+  return { name: "postgresql", fresh: async () => scratchDatabase("store_test", baseUrl) };
 }
 
 const pgUrl = process.env.DATABASE_URL_TEST;

@@ -37,6 +37,15 @@ describe("toGatewayError", () => {
       "Config is not valid JSON.",
     );
   });
+
+  it("marks an unanswered call as one that may have taken effect, and a refused connection as not", () => {
+    const may = (failure: Parameters<typeof toGatewayError>[2]) => toGatewayError("ICE", "CreateDNADB", failure).details.mayHaveTakenEffect;
+    expect(may({ code: "ReadTimeout" })).toBe(true);
+    expect(may({ code: "ECONNRESET" })).toBe(true);
+    expect(may({ statusCode: 503, code: "ServiceUnavailable" })).toBe(true);
+    expect(may({ code: "ECONNREFUSED" })).toBe(false);
+    expect(may({ statusCode: 400, code: "Throttling" })).toBeUndefined();
+  });
 });
 
 describe("certainlyNotApplied", () => {
