@@ -7,6 +7,7 @@ import type { FingerprintModel } from "../domain/model.js";
 import { normalizeStatus } from "../domain/status.js";
 import { assertBatchSize } from "./batch-size.js";
 import type { Backend, BackendCreateRequest, BackendDeleteResult, BackendLibrary, BackendLookup, DeleteJobStatus } from "./port.js";
+import { IceContent } from "./ice-content.js";
 import type { ResilientCaller } from "./resilient-caller.js";
 
 export const ICE_API_VERSION = "2020-11-09";
@@ -27,7 +28,11 @@ interface IceDbInfo {
 export class IceBackend implements Backend {
   readonly name = "ICE" as const;
 
-  constructor(private readonly caller: ResilientCaller) {}
+  readonly content: IceContent;
+
+  constructor(private readonly caller: ResilientCaller) {
+    this.content = new IceContent(caller);
+  }
 
   async create(region: string, request: BackendCreateRequest): Promise<BackendLibrary> {
     const body = await this.caller.call(

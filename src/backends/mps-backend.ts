@@ -9,6 +9,7 @@ import type { FingerprintModel } from "../domain/model.js";
 import { normalizeStatus } from "../domain/status.js";
 import { assertBatchSize } from "./batch-size.js";
 import type { Backend, BackendCreateRequest, BackendDeleteResult, BackendLibrary, BackendLookup, DeleteJobStatus } from "./port.js";
+import { MpsContent } from "./mps-content.js";
 import type { ResilientCaller } from "./resilient-caller.js";
 
 export const MPS_API_VERSION = "2014-06-18";
@@ -19,6 +20,12 @@ export const MPS_QPS_LIMITS: Readonly<Record<string, number>> = {
   ListFpShotDB: 100,
   SubmitFpDBDeleteJob: 100,
   QueryFpDBDeleteJobList: 100,
+  // Content operations (content spec, section 2; the newer, lower figures where two are given).
+  SubmitFpShotJob: 100,
+  QueryFpShotJobList: 100,
+  ListFpShotFiles: 100,
+  SubmitFpFileDeleteJob: 10,
+  QueryFpFileDeleteJobList: 500,
 };
 
 const MODEL_IDS: Readonly<Record<FingerprintModel, number>> = { TEXT: 11, VIDEO: 12, AUDIO: 13, IMAGE: 14 };
@@ -44,7 +51,11 @@ interface FpDbDeleteJob {
 export class MpsBackend implements Backend {
   readonly name = "MPS" as const;
 
-  constructor(private readonly caller: ResilientCaller) {}
+  readonly content: MpsContent;
+
+  constructor(private readonly caller: ResilientCaller) {
+    this.content = new MpsContent(caller);
+  }
 
   async create(region: string, request: BackendCreateRequest): Promise<BackendLibrary> {
     const body = await this.caller.call(

@@ -4,6 +4,7 @@
  * wire names (DBId vs FpDBId, State vs Status, Model vs ModelId).
  */
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
+import type { BackendContent } from "./content-port.js";
 
 export interface BackendLibrary {
   backendLibraryId: string;
@@ -53,6 +54,8 @@ export interface Backend {
   delete(region: string, backendLibraryId: string): Promise<BackendDeleteResult>;
   /** MPS only; ICE answers an empty list (its deletes never leave a job behind). */
   deleteJobs(region: string, jobIds: readonly string[]): Promise<DeleteJobStatus[]>;
+  /** Media in the library: jobs, results, files (content-port.ts). */
+  readonly content: BackendContent;
 }
 
 export type Backends = Readonly<Record<FingerprintBackend, Backend>>;

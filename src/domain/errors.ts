@@ -13,6 +13,11 @@ export const ERROR_CODES = [
   "BACKEND_THROTTLED",
   "BACKEND_UNAVAILABLE",
   "BACKEND_ERROR",
+  // Fingerprint jobs.
+  "LIBRARY_NOT_ACTIVE",
+  "MEDIA_NOT_FOUND",
+  "MODEL_MISMATCH",
+  "UNSUPPORTED_OPERATION",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

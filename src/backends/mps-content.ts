@@ -1,0 +1,117 @@
+/**
+ * MPS's content operations (API 2014-06-18): SubmitFpShotJob, QueryFpShotJobList,
+ * ListFpShotFiles, SubmitFpFileDeleteJob, QueryFpFileDeleteJobList. Wire facts: Input is the
+ * OSS triple as JSON with the object URL-encoded; FpShotConfig carries library, key, SaveType
+ * and threshold; jobs say `State`; results come inline (FpShotResult); XML-style wrappers;
+ * file deletion is a job of its own, at most 200 keys. MPS has no cancel.
+ */
+import { GatewayError } from "../domain/errors.js";
+import { normalizeJobStatus } from "../domain/job.js";
+import { assertBatchSize } from "./batch-size.js";
+import type { BackendContent, BackendFilePage, BackendFileDeleteResult, BackendJobLookup, BackendJobRequest, BackendJobState, FileDeleteJobState } from "./content-port.js";
+import { requiredJobId } from "./ice-content.js";
+import { matchesFromMpsResult } from "./match-results.js";
+import type { ResilientCaller } from "./resilient-caller.js";
+import { isoDate, wrappedList } from "./wire-values.js";
+
+interface FpShotJob {
+  Id?: string;
+  State?: string;
+  Code?: string;
+  Message?: string;
+  FinishTime?: string;
+  FpShotResult?: unknown;
+}
+
+interface FpShotFile {
+  PrimaryKey?: string;
+  StoreTime?: string;
+}
+
+interface FpFileDeleteJob {
+  Id?: string;
+  Status?: string;
+  Message?: string;
+}
+
+export class MpsContent implements BackendContent {
+  readonly maxDeleteKeys = 200;
+  readonly maxFilePageSize = 100;
+
+  constructor(private readonly caller: ResilientCaller) {}
+
+  async submitJob(region: string, request: BackendJobRequest): Promise<{ backendJobId: string }> {
+    if (request.media.kind !== "oss") {
+      throw new GatewayError("BAD_USER_INPUT", "MPS libraries take media from OSS only (media.oss); media.mediaId is for ICE libraries.", { field: "media" });
+    }
+    const config: Record<string, unknown> = { FpDBId: request.backendLibraryId, PrimaryKey: request.primaryKey, SaveType: request.saveType };
+    if (request.similarityThreshold !== null) config.SimilarityThreshold = request.similarityThreshold;
+    if (request.model === "TEXT") config.TextType = "Text";
+    const body = await this.caller.call(
+      region,
+      "SubmitFpShotJob",
+      {
+        Input: JSON.stringify({ Bucket: request.media.bucket, Location: request.media.location, Object: encodeURIComponent(request.media.object) }),
+        FpShotConfig: JSON.stringify(config),
+        UserData: request.userData ?? undefined,
+      },
+      { idempotent: false },
+    );
+    return { backendJobId: requiredJobId(body.JobId, "SubmitFpShotJob") };
+  }
+
+  async queryJobs(region: string, ids: readonly string[]): Promise<BackendJobLookup> {
+    assertBatchSize(ids);
+    if (ids.length === 0) return { found: [], missing: [] };
+    const body = await this.caller.call(region, "QueryFpShotJobList", { JobIds: ids.join(",") }, { idempotent: true });
+    const found = wrappedList<FpShotJob>(body.FpShotJobList, "FpShotJob").filter((job) => job.Id).map(toJobState);
+    const seen = new Set(found.map((job) => job.backendJobId));
+    const nonExist = wrappedList<string>(body.NonExistIds, "String");
+    return { found, missing: [...new Set([...nonExist, ...ids.filter((id) => !seen.has(id))])] };
+  }
+
+  async cancelJob(): Promise<void> {
+    throw new GatewayError("UNSUPPORTED_OPERATION", "MPS has no way to cancel a fingerprint job; it runs to its end. Cancel is for ICE (VIDEO and AUDIO) jobs.");
+  }
+
+  async listFiles(region: string, backendLibraryId: string, pageSize: number, token: string | null): Promise<BackendFilePage> {
+    const body = await this.caller.call(
+      region,
+      "ListFpShotFiles",
+      { FpDBId: backendLibraryId, PageSize: pageSize, NextPageToken: token ?? undefined },
+      { idempotent: true },
+    );
+    const files = wrappedList<FpShotFile>(body.FpShotFileList, "FpShotFile")
+      .filter((file) => typeof file.PrimaryKey === "string")
+      .map((file) => ({ primaryKey: file.PrimaryKey!, storedAt: isoDate(file.StoreTime) }));
+    return { files, nextToken: typeof body.NextPageToken === "string" && body.NextPageToken !== "" ? body.NextPageToken : null };
+  }
+
+  async deleteFiles(region: string, backendLibraryId: string, primaryKeys: readonly string[]): Promise<BackendFileDeleteResult> {
+    if (primaryKeys.length > this.maxDeleteKeys) throw new RangeError(`SubmitFpFileDeleteJob takes at most ${this.maxDeleteKeys} keys; chunk them.`);
+    const body = await this.caller.call(region, "SubmitFpFileDeleteJob", { FpDBId: backendLibraryId, PrimaryKeys: primaryKeys.join(",") }, { idempotent: false });
+    return { kind: "job", jobId: requiredJobId(body.JobId, "SubmitFpFileDeleteJob") };
+  }
+
+  async fileDeleteJobs(region: string, jobIds: readonly string[]): Promise<FileDeleteJobState[]> {
+    assertBatchSize(jobIds);
+    if (jobIds.length === 0) return [];
+    const body = await this.caller.call(region, "QueryFpFileDeleteJobList", { JobIds: jobIds.join(",") }, { idempotent: true });
+    return wrappedList<FpFileDeleteJob>(body.FpFileDeleteJobList, "FpFileDeleteJob")
+      .filter((job) => job.Id)
+      .map((job) => ({ jobId: job.Id!, ...normalizeJobStatus(job.Status), message: job.Message || null }));
+  }
+}
+
+function toJobState(job: FpShotJob): BackendJobState {
+  const { status, rawStatus } = normalizeJobStatus(job.State);
+  return {
+    backendJobId: job.Id!,
+    status,
+    rawStatus,
+    errorCode: status === "FAILED" ? job.Code || null : null,
+    errorMessage: status === "FAILED" ? job.Message || null : null,
+    finishedAt: isoDate(job.FinishTime),
+    result: status === "SUCCEEDED" ? { kind: "inline", matches: matchesFromMpsResult(job.FpShotResult) } : { kind: "none" },
+  };
+}
