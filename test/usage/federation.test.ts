@@ -230,6 +230,10 @@ describe("what only the router gets", () => {
     expect(typeof router.extensions?.ftv1).toBe("string");
   });
 
+  it("never writes the router secret to a log", () => {
+    expect(h.logs.join("\n")).not.toContain(ROUTER_SECRET);
+  });
+
   it("in production without ROUTER_SECRET, serves _service to nobody", async () => {
     const production = await startHarness({ env: { NODE_ENV: "production", ALLOW_UNAUTHENTICATED: "true" }, sharedEmulator: h.emulator });
     try {
