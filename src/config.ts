@@ -28,6 +28,9 @@ const RoutingSchema = z
     return { ...DEFAULT_ROUTING_POLICY.modelBackends, ...routes };
   });
 
+/** Headers clients or routers already use for something else; the router secret needs its own. */
+const RESERVED_HEADERS = ["authorization", "cookie", "host", "content-type", "content-length", "apollo-federation-include-trace", "apollo-require-preflight", "x-apollo-operation-name"];
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -67,7 +70,22 @@ const EnvSchema = z
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_TENANT_CLAIM: z.string().min(1).default("tenant"),
+    /** A JWT without `exp` would authorize its bearer (and a WebSocket opened with it) forever. */
+    JWT_ALLOW_NO_EXP: bool.default(false),
     ALLOW_UNAUTHENTICATED: bool.default(false),
+
+    /** Proves a request comes from the federation router: only it reads `_service` and inline traces. */
+    ROUTER_SECRET: z
+      .string()
+      .min(32, "must be at least 32 characters; generate one with `openssl rand -hex 32`")
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces (it travels in an HTTP header)")
+      .optional(),
+    ROUTER_SECRET_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name: letters, digits and '-'")
+      .transform((name) => name.toLowerCase())
+      .refine((name) => !RESERVED_HEADERS.includes(name), `must not be one of ${RESERVED_HEADERS.join(", ")} (those carry other things)`)
+      .default("x-router-secret"),
 
     MAX_BODY_BYTES: int(1_024, 100 * 1_048_576).default(1_048_576),
     MAX_DEPTH: int(1, 100).default(10),
@@ -169,9 +187,14 @@ export interface Config {
   auth: {
     apiKeys?: string;
     apiKeysFile?: string;
-    jwt: { jwksUrl?: string; jwksFile?: string; issuer?: string; audience?: string; tenantClaim: string };
+    jwt: { jwksUrl?: string; jwksFile?: string; issuer?: string; audience?: string; tenantClaim: string; allowNoExp: boolean };
     allowUnauthenticated: boolean;
   };
+  /**
+   * The federation router proves itself with `routerSecret` in the `routerSecretHeader`
+   * header. Without a secret, `_service` and inline traces follow INTROSPECTION.
+   */
+  federation: { routerSecret?: string; routerSecretHeader: string };
   events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
   shutdownGraceMs: number;
@@ -187,7 +210,7 @@ export class ConfigError extends Error {
 
 /** Names of settings whose values must never be printed. */
 // URLs may carry a password, so their values are not echoed either.
-export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "API_KEYS", "DATABASE_URL", "REDIS_URL"] as const;
+export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "API_KEYS", "DATABASE_URL", "REDIS_URL", "ROUTER_SECRET"] as const;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -258,9 +281,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auth: {
       apiKeys: env.API_KEYS,
       apiKeysFile: env.API_KEYS_FILE,
-      jwt: { jwksUrl: env.JWT_JWKS_URL, jwksFile: env.JWT_JWKS_FILE, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, tenantClaim: env.JWT_TENANT_CLAIM },
+      jwt: { jwksUrl: env.JWT_JWKS_URL, jwksFile: env.JWT_JWKS_FILE, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, tenantClaim: env.JWT_TENANT_CLAIM, allowNoExp: env.JWT_ALLOW_NO_EXP },
       allowUnauthenticated: env.ALLOW_UNAUTHENTICATED,
     },
+    federation: { routerSecret: env.ROUTER_SECRET, routerSecretHeader: env.ROUTER_SECRET_HEADER },
     events: {
       redisUrl: env.REDIS_URL,
       channel: env.EVENT_CHANNEL,

@@ -12,6 +12,8 @@ export interface Caller {
   tenantId: string;
   /** How the caller proved it: for logs, never the credential itself. */
   via: "api-key" | "jwt" | "development";
+  /** A JWT's expiry (ms since the epoch): a WebSocket opened with it is closed then. */
+  expiresAt?: number;
 }
 
 export class Authenticator {
@@ -33,7 +35,8 @@ export class Authenticator {
     const token = match[1];
     if (this.jwt && looksLikeJwt(token)) {
       try {
-        return { tenantId: await this.jwt.tenantOf(token), via: "jwt" };
+        const { tenantId, expiresAt } = await this.jwt.verify(token);
+        return expiresAt === undefined ? { tenantId, via: "jwt" } : { tenantId, via: "jwt", expiresAt };
       } catch (error) {
         throw unauthenticated(`The JWT was refused: ${describeJwtFailure(error)}.`);
       }
@@ -54,8 +57,11 @@ function describeJwtFailure(error: unknown): string {
   switch (code) {
     case "ERR_JWT_EXPIRED":
       return "it has expired";
-    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
-      return `claim check failed (${(error as { claim?: string }).claim ?? "unknown claim"})`;
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED": {
+      const { claim, reason } = error as { claim?: string; reason?: string };
+      if (claim === "exp" && reason === "missing") return "it has no expiry (exp claim); tokens must expire";
+      return `claim check failed (${claim ?? "unknown claim"})`;
+    }
     case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
       return "its signature does not verify";
     case "ERR_JOSE_ALG_NOT_ALLOWED":

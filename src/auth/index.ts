@@ -35,3 +35,4 @@ function readKeyFile(path: string): string {
 }
 
 export { Authenticator, type Caller } from "./authenticator.js";
+export { RouterCheck } from "./router-secret.js";

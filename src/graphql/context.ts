@@ -10,6 +10,11 @@ import type { LiveReads } from "../services/live-library-reader.js";
 
 export interface GatewayContext {
   tenantId: string;
+  /**
+   * The request proved it comes from the federation router (src/auth/router-secret.ts):
+   * only then are `_service` and inline traces served.
+   */
+  router: boolean;
   services: Services;
   /** This instance's fan-out of status events, for subscriptions. */
   events: EventRelay;
@@ -20,12 +25,13 @@ export interface GatewayContext {
   };
 }
 
-export function createContext(services: Services, events: EventRelay, tenantId: string): GatewayContext {
+export function createContext(services: Services, events: EventRelay, tenantId: string, router = false): GatewayContext {
   // Built on first use: a list read needs neither loader, and only mutations read live state.
   let libraryById: DataLoader<string, Library | null> | undefined;
   let live: LiveReads | undefined;
   return {
     tenantId,
+    router,
     services,
     events,
     loaders: {

@@ -2,7 +2,10 @@
  * Shapes every error a client sees. GatewayErrors keep their code and message and gain
  * only safe details; GraphQL's own refusals (parse, validation, variable coercion) become
  * BAD_USER_INPUT with the original reason; anything else is a bug or an outage, logged in
- * full here and shown to the client without internals.
+ * full here and shown to the client without internals. Every transport's errors pass
+ * here, so the same refusal reads the same over HTTP and graphql-ws; with
+ * `hideSuggestions` (introspection off) no message says "Did you mean ...", which would
+ * spell out the schema field by field.
  */
 import { isDatabaseFailure } from "../store/database-failure.js";
 import { unwrapResolverError } from "@apollo/server/errors";
@@ -15,10 +18,11 @@ const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAIL
 /** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
 const SAFE_DETAILS = ["field", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
 
-export function createErrorFormatter(log: Logger) {
+export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
+    const base = { message, locations: formatted.locations, path: formatted.path };
     if (original instanceof GatewayError) {
       const extensions: Record<string, unknown> = { code: original.code };
       for (const key of SAFE_DETAILS) if (original.details[key] !== undefined) extensions[key] = original.details[key];
@@ -29,20 +33,23 @@ export function createErrorFormatter(log: Logger) {
     if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
       const extensions: Record<string, unknown> = { code };
       for (const key of ["reason", "retryAfterSeconds"]) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+      // GraphQL Armor's rules raise BAD_USER_INPUT themselves; outside Apollo's validation
+      // phase (graphql-ws) nothing renames that code, so the limit is named here as well.
+      const limit = code === "BAD_USER_INPUT" ? limitReason(message) : null;
+      if (limit) return { ...base, message: limitMessage(message), extensions: { ...extensions, reason: extensions.reason ?? limit } };
       return { ...base, extensions };
     }
     if (typeof code === "string" && INPUT_REFUSALS.has(code)) {
-      const limit = limitReason(formatted.message);
+      const limit = limitReason(message);
       // GraphQL Armor words its refusals as syntax errors; they are limits, and say so.
-      const message = limit ? limitMessage(formatted.message) : formatted.message;
-      return { ...base, message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
+      return { ...base, message: limit ? limitMessage(message) : message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
     }
     // An error graphql-js made itself (variable coercion, validation outside Apollo's phase,
     // e.g. over graphql-ws) has no original error and no path: the caller's input is at fault.
     // (Variable coercion keeps the scalar's or enum's own GraphQLError as originalError.)
     if (original instanceof GraphQLError && (!original.originalError || original.originalError instanceof GraphQLError) && !original.path) {
-      const limit = limitReason(formatted.message);
-      return { ...base, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
+      const limit = limitReason(message);
+      return { ...base, message: limit ? limitMessage(message) : message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
     }
     if (isDatabaseFailure(original)) {
       log.error({ err: original, path: formatted.path }, "database failure while resolving");
@@ -51,6 +58,14 @@ export function createErrorFormatter(log: Logger) {
     log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return { ...base, message: "The gateway failed unexpectedly; it has been logged. Retry, and report it if it persists.", extensions: { code: "BACKEND_ERROR", reason: "INTERNAL" } };
   };
+}
+
+/**
+ * graphql-js appends " Did you mean ...?" (a field, argument, type or enum value name) to
+ * validation and coercion errors. Names never contain "?", so the sentence ends at the first.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, "");
 }
 
 /** Which abuse limit a validation error is about, for `extensions.reason`; null for other errors. */

@@ -6,6 +6,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap } from "type-graphql";
 import type { GatewayContext } from "./context.js";
 import { fromGlobalId } from "./global-id.js";
+import { restrictServiceFieldToRouter } from "./router-only.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
 import { LibraryQueryResolver } from "./resolvers/library-query.resolver.js";
 import { LibrarySubscriptionResolver } from "./resolvers/library-subscription.resolver.js";
@@ -50,7 +51,8 @@ export function subgraphTypeDefs(api: GraphQLSchema): DocumentNode {
  * reference `{ __typename: "FingerprintLibrary", id }` is resolved through the request's
  * `libraryById` DataLoader, so a router's `_entities` call for many libraries is one
  * registry query. Subscriptions keep their type-graphql `subscribe` (createResolversMap
- * carries it over), so graphql-ws serves this same schema object.
+ * carries it over), so graphql-ws serves this same schema object. `_service` answers only
+ * the federation router (router-only.ts).
  */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const api = await buildApiSchema();
@@ -59,7 +61,9 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     ...resolvers.FingerprintLibrary,
     __resolveReference: resolveLibraryReference,
   };
-  return buildSubgraphSchema({ typeDefs: subgraphTypeDefs(api), resolvers });
+  const schema = buildSubgraphSchema({ typeDefs: subgraphTypeDefs(api), resolvers });
+  restrictServiceFieldToRouter(schema);
+  return schema;
 }
 
 /** A library another subgraph refers to by id; null when it is not one of this tenant's. */

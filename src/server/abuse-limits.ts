@@ -1,15 +1,16 @@
 /**
- * Limits on what one document may ask for, through GraphQL Armor: depth, cost, aliases,
- * tokens and directives, plus no field suggestions when introspection is off (they would
- * leak the schema). The same validation rules guard HTTP (Apollo) and WebSocket (graphql-ws).
+ * Limits on what one document may ask for, through GraphQL Armor: depth, cost, aliases and
+ * directives as validation rules, plus no introspection when it is off. Only validation
+ * rules are taken from Armor: they run wherever a document is validated (Apollo for HTTP,
+ * the document cache for graphql-ws), where an Apollo plugin would guard HTTP alone. Field
+ * suggestions are hidden by the error formatter instead (src/graphql/errors.ts), which sees
+ * every error of every transport; tokens are counted by graphql's own parser.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 import type { Config } from "../config.js";
-import type { GatewayContext } from "../graphql/context.js";
 
-export function createAbuseLimits(limits: Config["limits"]) {
+export function abuseLimitRules(limits: Config["limits"]): ValidationRule[] {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     costLimit: { maxCost: limits.maxCost },
@@ -19,13 +20,8 @@ export function createAbuseLimits(limits: Config["limits"]) {
     // WebSocket endpoint's parse), as a normal parse failure.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
-    blockFieldSuggestion: { enabled: !limits.introspection },
+    // Its Apollo plugin would hide suggestions over HTTP only, and misses enum-value ones.
+    blockFieldSuggestion: { enabled: false },
   });
-  const protection = armor.protect();
-  const validationRules: ValidationRule[] = [
-    ...protection.validationRules,
-    ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
-  // Armor is typed against Apollo's CommonJS declarations; the plugin objects are the same.
-  return { apolloPlugins: protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[], validationRules };
+  return [...armor.protect().validationRules, ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 }

@@ -5,16 +5,15 @@
  */
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import { GatewayError } from "../domain/errors.js";
-import { createAuthenticator } from "../auth/index.js";
+import { createAuthenticator, RouterCheck } from "../auth/index.js";
 import { createBackendAccounts, endpointKey, type BackendSettings } from "../backends/index.js";
 import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
-import { createErrorFormatter } from "../graphql/errors.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import { createEventBus } from "../events/event-bus.js";
 import { EventRelay } from "../events/event-relay.js";
@@ -26,9 +25,10 @@ import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulato
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
-import { createAbuseLimits } from "./abuse-limits.js";
 import { httpStatusPlugin } from "./http-status.js";
-import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
+import { createOperationGuard } from "./operation-guard.js";
+import { createTenantRateLimiter } from "./rate-limit.js";
+import { routerOnlyInlineTrace } from "./router-trace.js";
 import { backendSettingsFrom, serviceSettingsFrom, tenantCredentialsFrom } from "./settings-from-config.js";
 import { startWebSocketEndpoint } from "./websocket.js";
 
@@ -57,6 +57,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const tenantCredentials = tenantCredentialsFrom(config);
   if (tenantCredentials.size > 0) {
     log.info({ tenants: [...tenantCredentials.keys()] }, "tenants with their own cloud account (TENANT_CREDENTIALS_FILE)");
+  }
+  const routerCheck = new RouterCheck({ ...config.federation, introspection: config.limits.introspection });
+  if (!routerCheck.configured && !config.limits.introspection) {
+    log.info("no ROUTER_SECRET: _service and inline traces are refused to everyone (set it when a federation router composes this subgraph)");
   }
   if (authenticator.developmentMode) {
     log.warn(
@@ -121,27 +125,29 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
     const httpServer: Server = createServer();
     const schema = await schemaReady;
-    const formatError = createErrorFormatter(log);
-    const httpContext = async (authorization: string | undefined) => createContext(services, events, (await authenticator.authenticate(authorization)).tenantId);
-    const limits = createAbuseLimits(config.limits);
+    const httpContext = async (req: IncomingMessage) =>
+      createContext(services, events, (await authenticator.authenticate(req.headers.authorization)).tenantId, routerCheck.proves(req.headers[routerCheck.header]));
+    // One guard for every operation on every transport: limits, rate limit, error formatting.
     const rateLimiter = createTenantRateLimiter({
       requests: config.limits.rateLimitRequests,
       windowSeconds: config.limits.rateLimitWindowSeconds,
       redis: bus.redis,
     });
+    const guard = createOperationGuard(config.limits, rateLimiter, log);
     const apollo = new ApolloServer<GatewayContext>({
       schema,
-      formatError,
+      formatError: guard.formatError,
       includeStacktraceInErrorResponses: false,
       introspection: config.limits.introspection,
       // Apollo's default, said out loud: a browser cannot send a simple cross-site POST here.
       csrfPrevention: true,
       allowBatchedHttpRequests: false,
-      validationRules: limits.validationRules,
-      parseOptions: { maxTokens: config.limits.maxTokens },
+      validationRules: [...guard.validationRules],
+      parseOptions: { maxTokens: guard.maxTokens },
       // No cache-control hints are set anywhere, and Apollo's cache-control plugin would wrap
       // every field resolver to compute them (a per-field hook on 50-row pages).
-      plugins: [ApolloServerPluginCacheControlDisabled(), metrics.apolloPlugin(), httpStatusPlugin(), ...limits.apolloPlugins, ...(rateLimiter ? [rateLimitPlugin(rateLimiter)] : [])],
+      // httpStatusPlugin before the guard: a subscription sent over HTTP is refused uncounted.
+      plugins: [ApolloServerPluginCacheControlDisabled(), metrics.apolloPlugin(), httpStatusPlugin(), guard.apolloPlugin(), routerOnlyInlineTrace()],
       logger: log,
     });
     await apollo.start();
@@ -150,7 +156,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
     const app = createHttpApp({
       apollo,
-      context: (req) => httpContext(req.headers.authorization).catch((error) => Promise.reject(asHttpError(error))),
+      context: (req) => httpContext(req).catch((error) => Promise.reject(asHttpError(error))),
       store,
       metrics,
       bodyLimit: config.limits.maxBodyBytes,
@@ -178,13 +184,16 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       httpServer,
       path: "/graphql",
       schema,
-      authenticate: async (params) => (await authenticator.authenticate(authorizationFrom(params))).tenantId,
+      authenticate: async (params, request) => {
+        const caller = await authenticator.authenticate(authorizationFrom(params));
+        // A router may send its secret on the upgrade request or in connection_init.
+        const router = routerCheck.proves(request.headers[routerCheck.header] ?? stringParam(params, routerCheck.header));
+        return { tenantId: caller.tenantId, router, expiresAt: caller.expiresAt };
+      },
       // Synchronous: every event's fan-out makes one context per shape, without a promise.
-      context: (tenantId) => createContext(services, events, tenantId),
-      formatError,
-      validationRules: limits.validationRules,
+      context: (tenantId, router) => createContext(services, events, tenantId, router),
+      guard,
       maxMessageBytes: config.limits.maxBodyBytes,
-      maxTokens: config.limits.maxTokens,
       maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
       maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
       log,
@@ -233,6 +242,13 @@ function asHttpError(error: unknown): unknown {
     return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401, headers: new Map([["www-authenticate", "Bearer"]]) } } });
   }
   return error;
+}
+
+/** A connection_init parameter by case-insensitive name, when it is a string. */
+function stringParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
+  const key = params && Object.keys(params).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : params![key];
+  return typeof value === "string" ? value : undefined;
 }
 
 /** graphql-ws clients send it as `Authorization` or `authorization`, with or without "Bearer". */

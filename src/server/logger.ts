@@ -20,6 +20,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           "req.headers.authorization",
           "headers.authorization",
           "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+          // The router secret, under its settings' names and the default header's.
+          "routerSecret",
+          "*.routerSecret",
+          "ROUTER_SECRET",
+          'req.headers["x-router-secret"]',
+          'headers["x-router-secret"]',
         ],
         censor: "[redacted]",
       },

@@ -11,7 +11,7 @@ import { limitMessage, limitReason } from "../graphql/errors.js";
 
 export interface DocumentCacheOptions {
   schema: GraphQLSchema;
-  /** The abuse-limit rules HTTP applies; the specified rules are always applied too. */
+  /** The operation guard's rules (the ones HTTP applies); the specified rules are always applied too. */
   validationRules: readonly ValidationRule[];
   maxTokens: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -61,7 +61,12 @@ export class DocumentCache {
       return [new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" } })];
     }
     const invalid = validate(this.options.schema, document, this.rules);
-    if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { extensions: this.options.formatError(error.toJSON(), error).extensions }));
+    if (invalid.length > 0) {
+      return invalid.map((error) => {
+        const formatted = this.options.formatError(error.toJSON(), error);
+        return new GraphQLError(formatted.message, { extensions: formatted.extensions });
+      });
+    }
     return document;
   }
 }

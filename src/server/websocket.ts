@@ -1,7 +1,9 @@
 /**
- * GraphQL over WebSocket (graphql-ws) on the same /graphql path as HTTP, for subscriptions.
- * Errors go through the same formatter as HTTP, so a subscription refusal carries the same
- * extensions.code a query would.
+ * GraphQL over WebSocket (graphql-ws) on the same /graphql path as HTTP, for subscriptions
+ * (and any query or mutation a client sends over the socket). Every operation passes the
+ * same operation guard as over HTTP (operation-guard.ts): the same parse and validation
+ * limits, one point of the tenant's rate limit, the same error formatter. A socket opened
+ * with a JWT is closed when the token expires (socket-expiry.ts).
  *
  * Fan-out: graphql-ws runs the subscribe phase (arguments, the resolver's `subscribe`),
  * then each event is pushed straight to the socket (socket-subscription.ts), executed and
@@ -9,15 +11,17 @@
  * and written in one batch per socket (socket-writer.ts). Documents are parsed and
  * validated once per distinct query text (subscription-documents.ts).
  */
-import { createSourceEventStream, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { createSourceEventStream, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import WebSocket, { WebSocketServer } from "ws";
 import { isPushSource, pushFromIterable } from "../events/push-source.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { SharedPayloads, type ExecutionShape } from "./shared-payloads.js";
 import { serveGraphqlWs } from "./graphql-ws-transport.js";
+import type { OperationGuard } from "./operation-guard.js";
+import { closeAtExpiry, closeExpired } from "./socket-expiry.js";
 import { deliverOverSocket } from "./socket-subscription.js";
 import { SocketWriter } from "./socket-writer.js";
 import { DocumentCache } from "./subscription-documents.js";
@@ -28,31 +32,41 @@ export interface WebSocketEndpoint {
   readonly connections: number;
 }
 
+/** Who opened a socket, decided once, at connection_init. */
+export interface SocketCaller {
+  tenantId: string;
+  /** The federation router proved itself (router secret): see GatewayContext.router. */
+  router: boolean;
+  /** The JWT's expiry (ms since the epoch): the socket is closed then. */
+  expiresAt?: number;
+}
+
+type SocketState = { tenantId?: string; router?: boolean; expiresAt?: number; active?: Set<string> };
+
 export function startWebSocketEndpoint(options: {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
-  /** The tenant of a connection, from its connection_init payload; throws to refuse it. */
-  authenticate: (connectionParams: Record<string, unknown> | undefined) => Promise<string>;
+  /** The caller of a connection, from its connection_init payload and upgrade request; throws to refuse it. */
+  authenticate: (connectionParams: Record<string, unknown> | undefined, request: IncomingMessage) => Promise<SocketCaller>;
   /** A fresh context for a tenant; synchronous keeps each event's fan-out free of promises. */
-  context: (tenantId: string) => GatewayContext | Promise<GatewayContext>;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** The abuse limits HTTP applies, applied here too. */
-  validationRules: readonly ValidationRule[];
+  context: (tenantId: string, router?: boolean) => GatewayContext | Promise<GatewayContext>;
+  /** What every operation passes, as over HTTP. */
+  guard: Pick<OperationGuard, "maxTokens" | "validationRules" | "formatError" | "admit">;
   maxMessageBytes: number;
-  maxTokens: number;
   maxSubscriptionsPerConnection: number;
   maxSubscriptionsPerTenant: number;
   log: Pick<Logger, "warn" | "debug">;
 }): WebSocketEndpoint {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
+  const { guard } = options;
   const documents = new DocumentCache({
     schema: options.schema,
-    validationRules: options.validationRules,
-    maxTokens: options.maxTokens,
-    formatError: options.formatError,
+    validationRules: guard.validationRules,
+    maxTokens: guard.maxTokens,
+    formatError: guard.formatError,
   });
-  const payloads = new SharedPayloads(options.context, options.formatError);
+  const payloads = new SharedPayloads(options.context, guard.formatError);
   const writers = new WeakMap<WebSocket, SocketWriter>();
   const writerFor = ({ socket, request }: Extra) => {
     let writer = writers.get(socket);
@@ -68,31 +82,55 @@ export function startWebSocketEndpoint(options: {
     else perTenant.delete(extra.tenantId!);
   };
   const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: "FORBIDDEN", reason: "SUBSCRIPTION_LIMIT" } })];
-  const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
-  const cleanup = serveGraphqlWs<Record<string, unknown> | undefined, { tenantId?: string; active?: Set<string> }>(
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => guard.formatError(error.toJSON(), error));
+  /** The guard's admission (the rate limit), as the errors to answer the operation with, if refused. */
+  const admit = async (tenantId: string, document: DocumentNode, operationName: string | null | undefined) => {
+    // An operation the document does not hold is refused by graphql-ws, uncounted, as Apollo does.
+    if (!getOperationAST(document, operationName)) return null;
+    try {
+      await guard.admit(tenantId);
+      return null;
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError("The operation could not be admitted.", { originalError: error as Error })];
+    }
+  };
+  const cleanup = serveGraphqlWs<Record<string, unknown> | undefined, SocketState>(
     {
       schema: options.schema,
       // Same rules as HTTP: the Authorization value travels in connection_init. A refusal
       // closes the socket with 4403 Forbidden before any operation runs.
       onConnect: async (ctx) => {
         try {
-          ctx.extra.tenantId = await options.authenticate(ctx.connectionParams);
+          const caller = await options.authenticate(ctx.connectionParams, ctx.extra.request);
+          ctx.extra.tenantId = caller.tenantId;
+          ctx.extra.router = caller.router;
+          if (caller.expiresAt !== undefined) {
+            ctx.extra.expiresAt = caller.expiresAt;
+            closeAtExpiry(ctx.extra.socket, caller.expiresAt);
+          }
           return true;
         } catch {
           return false;
         }
       },
-      context: (ctx) => options.context(ctx.extra.tenantId!),
+      context: (ctx) => options.context(ctx.extra.tenantId!, ctx.extra.router),
       // A place is reserved when the subscribe message arrives (so a burst of them cannot
       // slip past the cap), and freed when the operation completes, also when the socket
       // closes abruptly, or when it fails before it starts.
       onSubscribe: async (ctx, id, payload) => {
         const active = (ctx.extra.active ??= new Set());
         const tenantId = ctx.extra.tenantId!;
+        // The expiry timer may lag behind a busy event loop; an expired token runs nothing.
+        if (ctx.extra.expiresAt !== undefined && Date.now() >= ctx.extra.expiresAt) {
+          closeExpired(ctx.extra.socket);
+          return [new GraphQLError("The token has expired; reconnect with a fresh one.", { extensions: { code: "UNAUTHENTICATED" } })];
+        }
         // Parsed and validated here: graphql-ws would treat a syntax error as an internal
         // failure and drop the whole connection (4500) instead of answering the operation.
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as readonly GraphQLError[];
+        const refused = await admit(tenantId, document as DocumentNode, payload.operationName);
+        if (refused) return refused;
         if (active.size >= options.maxSubscriptionsPerConnection) {
           return refuse(`This connection already has ${active.size} operations, the limit per connection; complete one first or open another connection.`);
         }
@@ -106,7 +144,7 @@ export function startWebSocketEndpoint(options: {
           document: document as ExecutionArgs["document"],
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: await options.context(tenantId),
+          contextValue: await options.context(tenantId, ctx.extra.router),
         };
       },
       // Only the subscribe phase; the events are executed in onOperation's fan-out.

@@ -14,7 +14,7 @@ const KEY_A = "key-for-tenant-a-0123456789";
 const KEY_B = "key-for-tenant-b-9876543210";
 
 let jwksFile: string;
-let sign: (claims: Record<string, unknown>, options?: { alg?: string; expiresIn?: string; key?: CryptoKey }) => Promise<string>;
+let sign: (claims: Record<string, unknown>, options?: { alg?: string; expiresIn?: string | number | null; key?: CryptoKey }) => Promise<string>;
 let foreignKey: CryptoKey;
 
 beforeAll(async () => {
@@ -23,14 +23,16 @@ beforeAll(async () => {
   const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
   jwksFile = join(mkdtempSync(join(tmpdir(), "jwks-")), "jwks.json");
   writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
-  sign = (claims, options = {}) =>
-    new SignJWT(claims)
+  sign = (claims, options = {}) => {
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: options.alg ?? "ES256", kid: "k1" })
       .setIssuedAt()
       .setIssuer("https://issuer.test")
-      .setAudience("fingerprint-gateway")
-      .setExpirationTime(options.expiresIn ?? "5m")
-      .sign(options.key ?? privateKey);
+      .setAudience("fingerprint-gateway");
+    // null: a token without `exp`.
+    if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? "5m");
+    return jwt.sign(options.key ?? privateKey);
+  };
 });
 
 const refusal = async (promise: Promise<unknown>) => {
@@ -72,8 +74,8 @@ describe("API keys", () => {
 
 describe("Authenticator", () => {
   const withKeys = () => new Authenticator(new ApiKeyTable(parseApiKeys(`tenant-a:${KEY_A}`, "API_KEYS")), null, "default");
-  const withJwt = () =>
-    new Authenticator(null, new JwtVerifier({ jwksFile, issuer: "https://issuer.test", audience: "fingerprint-gateway", tenantClaim: "tenant" }), "default");
+  const withJwt = (allowNoExp = false) =>
+    new Authenticator(null, new JwtVerifier({ jwksFile, issuer: "https://issuer.test", audience: "fingerprint-gateway", tenantClaim: "tenant", allowNoExp }), "default");
 
   it("is the default tenant for everyone in development mode", async () => {
     const open = new Authenticator(null, null, "default");
@@ -90,8 +92,15 @@ describe("Authenticator", () => {
     expect(unknown).not.toContain("not-a-real-key");
   });
 
-  it("accepts a signed JWT and takes the tenant from its claim", async () => {
-    expect(await withJwt().authenticate(`Bearer ${await sign({ tenant: "tenant-j" })}`)).toEqual({ tenantId: "tenant-j", via: "jwt" });
+  it("accepts a signed JWT and takes the tenant from its claim, with the token's expiry", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    expect(await withJwt().authenticate(`Bearer ${await sign({ tenant: "tenant-j" }, { expiresIn: exp + 7 })}`)).toEqual({ tenantId: "tenant-j", via: "jwt", expiresAt: (exp + 7) * 1000 });
+  });
+
+  it("refuses a JWT without exp unless JWT_ALLOW_NO_EXP, and then has no expiry", async () => {
+    const forever = await sign({ tenant: "tenant-j" }, { expiresIn: null });
+    expect(await refusal(withJwt().authenticate(`Bearer ${forever}`))).toMatch(/has no expiry \(exp claim\)/);
+    expect(await withJwt(true).authenticate(`Bearer ${forever}`)).toEqual({ tenantId: "tenant-j", via: "jwt" });
   });
 
   it.each([

@@ -43,4 +43,21 @@ describe("loadConfig", () => {
   it("requires the default region to be allowed", () => {
     expect(problems({ DEFAULT_REGION: "cn-beijing", ALLOWED_REGIONS: "cn-shanghai" })[0]).toMatch(/^DEFAULT_REGION: must be one of ALLOWED_REGIONS/);
   });
+
+  it("reads the router secret, never echoes it, and refuses a short one or a header that carries something else", () => {
+    expect(loadConfig({}).federation).toEqual({ routerSecret: undefined, routerSecretHeader: "x-router-secret" });
+    const secret = "a".repeat(32);
+    expect(loadConfig({ ROUTER_SECRET: secret, ROUTER_SECRET_HEADER: "X-Gateway-Router" }).federation).toEqual({ routerSecret: secret, routerSecretHeader: "x-gateway-router" });
+    const found = problems({ ROUTER_SECRET: "short-s3cret", ROUTER_SECRET_HEADER: "Authorization" }).join("\n");
+    expect(found).toMatch(/^ROUTER_SECRET: must be at least 32 characters/m);
+    expect(found).not.toContain("short-s3cret");
+    expect(found).toMatch(/^ROUTER_SECRET_HEADER: must not be one of authorization/m);
+    expect(problems({ ROUTER_SECRET_HEADER: "x router" })[0]).toMatch(/^ROUTER_SECRET_HEADER: must be an HTTP header name/);
+  });
+
+  it("refuses JWTs without exp unless JWT_ALLOW_NO_EXP", () => {
+    expect(loadConfig({}).auth.jwt.allowNoExp).toBe(false);
+    expect(loadConfig({ JWT_ALLOW_NO_EXP: "true" }).auth.jwt.allowNoExp).toBe(true);
+    expect(problems({ JWT_ALLOW_NO_EXP: "maybe" })[0]).toMatch(/^JWT_ALLOW_NO_EXP: must be true or false/);
+  });
 });

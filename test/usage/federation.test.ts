@@ -3,8 +3,10 @@
  * `_service { sdl }` (fetched from the running gateway) is composed with a second subgraph
  * that extends FingerprintLibrary, and @apollo/gateway serves the supergraph in-process.
  * Entity references into this subgraph are resolved in one registry query per request.
+ * The router proves itself with the router secret header (ROUTER_SECRET): only it reads
+ * `_service` and gets inline traces.
  */
-import { ApolloGateway } from "@apollo/gateway";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { composeServices } from "@apollo/composition";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
@@ -14,9 +16,15 @@ import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { toGlobalId } from "../../src/graphql/global-id.js";
 import { CREATE } from "../support/documents.js";
-import { startHarness, type Harness } from "../support/gateway-harness.js";
+import { startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
+import { openSocket, wsExecute, type SocketClient } from "../support/ws-operation.js";
+
+const ROUTER_SECRET = "router-secret-for-the-federation-test-0123456789";
+const ROUTER_HEADER = "x-router-secret";
+const SDL = `{ _service { sdl } }`;
 
 let h: Harness;
+const sockets: SocketClient[] = [];
 const libraryIds: string[] = [];
 
 // The second subgraph: how often each library was used, which only it knows.
@@ -54,8 +62,14 @@ async function viaRouter<T = any>(query: string): Promise<{ data?: T; errors?: u
   return (await response.json()) as { data?: T; errors?: unknown[] };
 }
 
+/** A request to the gateway itself, as the router (with the secret) or as anyone else. */
+async function direct<T = any>(query: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  return (await (await h.post(JSON.stringify({ query }), headers)).json()) as GraphQLResponse<T>;
+}
+const asRouter = { [ROUTER_HEADER]: ROUTER_SECRET };
+
 beforeAll(async () => {
-  h = await startHarness({ emulator: { activationDelayMs: 3_600_000, libraryQuota: 100 } });
+  h = await startHarness({ env: { ROUTER_SECRET }, emulator: { activationDelayMs: 3_600_000, libraryQuota: 100 } });
   for (const [i, model] of (["VIDEO", "AUDIO", "IMAGE", "TEXT", "VIDEO", "IMAGE"] as const).entries()) {
     const response = await h.gql(CREATE, { input: { name: `library-${i}`, model } });
     expect(response.errors).toBeUndefined();
@@ -78,7 +92,7 @@ beforeAll(async () => {
   usageUrl = (await startStandaloneServer(usage, { listen: { port: 0, host: "127.0.0.1" } })).url;
 
   // What a supergraph build (rover supergraph compose) reads from this subgraph.
-  const service = await h.gql<{ _service: { sdl: string } }>(`{ _service { sdl } }`);
+  const service = await direct<{ _service: { sdl: string } }>(SDL, asRouter);
   expect(service.errors).toBeUndefined();
   const composed = composeServices([
     { name: "fingerprints", typeDefs: parse(service.data!._service.sdl), url: h.gateway.graphqlUrl },
@@ -87,10 +101,23 @@ beforeAll(async () => {
   expect(composed.errors).toBeUndefined();
   supergraphSdl = composed.supergraphSdl!;
 
-  router = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) as any });
+  // The router sends the secret to this subgraph on every request (Apollo Router: a
+  // `headers` insert rule; Hive Gateway: transportEntries headers; see docs/security.md).
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({
+        url,
+        willSendRequest({ request }) {
+          if (name === "fingerprints") request.http?.headers.set(ROUTER_HEADER, ROUTER_SECRET);
+        },
+      }),
+  });
+  router = new ApolloServer({ gateway: gateway as any });
   routerUrl = (await startStandaloneServer(router, { listen: { port: 0, host: "127.0.0.1" } })).url;
 });
 afterAll(async () => {
+  for (const socket of sockets) await socket.client.dispose();
   await router?.stop();
   await usage?.stop();
   await h?.close();
@@ -98,7 +125,7 @@ afterAll(async () => {
 
 describe("the subgraph", () => {
   it("publishes its Federation v2 SDL in _service, with the @link and FingerprintLibrary's @key", async () => {
-    const sdl = (await h.gql<{ _service: { sdl: string } }>(`{ _service { sdl } }`)).data!._service.sdl;
+    const sdl = (await direct<{ _service: { sdl: string } }>(SDL, asRouter)).data!._service.sdl;
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.4", import: ["@key"])');
     expect(sdl).toMatch(/type FingerprintLibrary implements Node\s+@key\(fields: "id"\)/);
     // The public API is all there, with its descriptions.
@@ -169,5 +196,51 @@ describe("through a router, with a second subgraph that extends FingerprintLibra
     const response = await viaRouter(`{ fingerprintLibraries(first: 500) { totalCount } }`);
     expect(response.errors).toHaveLength(1);
     expect((response.errors![0] as any).extensions.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("what only the router gets", () => {
+  const refusedAsRouterOnly = (response: GraphQLResponse) => {
+    expect(response.data?._service ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN", reason: "ROUTER_ONLY" });
+    expect(JSON.stringify(response)).not.toContain("FingerprintLibrary");
+  };
+
+  it("refuses _service without the router secret, or with a wrong one, over HTTP", async () => {
+    refusedAsRouterOnly(await direct(SDL));
+    refusedAsRouterOnly(await direct(SDL, { [ROUTER_HEADER]: `${ROUTER_SECRET.slice(0, -1)}x` }));
+    refusedAsRouterOnly(await direct(`query { ...S } fragment S on Query { renamed: _service { sdl } }`));
+  });
+
+  it("refuses _service over graphql-ws without the secret and serves it with it", async () => {
+    const anyone = openSocket(h.gateway.graphqlUrl);
+    const router = openSocket(h.gateway.graphqlUrl, { [ROUTER_HEADER]: ROUTER_SECRET });
+    sockets.push(anyone, router);
+    refusedAsRouterOnly(await wsExecute(anyone.client, SDL));
+    expect((await wsExecute<{ _service: { sdl: string } }>(router.client, SDL)).data?._service.sdl).toContain("@key");
+  });
+
+  it("adds an inline trace (ftv1) only for the router", async () => {
+    const query = `{ fingerprintLibraries(first: 1) { totalCount } }`;
+    const traced = { "apollo-federation-include-trace": "ftv1" };
+    const anyone = (await direct(query, traced)) as GraphQLResponse & { extensions?: Record<string, unknown> };
+    expect(anyone.errors).toBeUndefined();
+    expect(anyone.extensions?.ftv1).toBeUndefined();
+    const router = (await direct(query, { ...traced, ...asRouter })) as GraphQLResponse & { extensions?: Record<string, unknown> };
+    expect(typeof router.extensions?.ftv1).toBe("string");
+  });
+
+  it("never writes the router secret to a log", () => {
+    expect(h.logs.join("\n")).not.toContain(ROUTER_SECRET);
+  });
+
+  it("in production without ROUTER_SECRET, serves _service to nobody", async () => {
+    const production = await startHarness({ env: { NODE_ENV: "production", ALLOW_UNAUTHENTICATED: "true" }, sharedEmulator: h.emulator });
+    try {
+      const response = (await (await production.post(JSON.stringify({ query: SDL }), asRouter)).json()) as GraphQLResponse;
+      refusedAsRouterOnly(response);
+    } finally {
+      await production.close();
+    }
   });
 });
