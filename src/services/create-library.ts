@@ -135,7 +135,7 @@ export class CreateLibrary {
         await this.deps.store.intents.markBackendCreated(intent.id, created.backendLibraryId);
         return await this.deps.store.intents.complete(
           intent.id,
-          libraryFromBackend(intent.tenantId, backend, valid.region, created, valid.config),
+          libraryFromBackend(intent.tenantId, this.deps.accounts.accountOf(intent.tenantId), backend, valid.region, created, valid.config),
         );
       } catch (error) {
         lastError = error;

@@ -51,7 +51,7 @@ async function create(model: FingerprintModel, name = `lib-${randomUUID().slice(
   const response = await h.gql(CREATE, { input: { name, model } });
   expect(response.errors).toBeUndefined();
   const library = response.data!.createFingerprintLibrary.library;
-  const row = await h.gateway.services.store.libraries.findByBackendId("default", library.backend as FingerprintBackend, library.region, library.backendLibraryId);
+  const row = await h.gateway.services.store.libraries.findByBackendId("default", library.backend as FingerprintBackend, library.backendLibraryId);
   return { graphql: library, row: row! };
 }
 
@@ -176,7 +176,7 @@ describe("reconcile", () => {
       expect(report.intents).toMatchObject({ examined: 1, adopted: 1 });
       expect(report.intentsSettled).toBe(1);
       expect(report.orphans).toEqual([]);
-      const row = await store.libraries.findByBackendId("default", "ICE", "cn-shanghai", made.backendLibraryId);
+      const row = await store.libraries.findByBackendId("default", "ICE", made.backendLibraryId);
       expect(row).toMatchObject({ name, status: "OFFLINE" });
       adoptedIds.push(row!.id);
 
@@ -207,7 +207,7 @@ describe("reconcile", () => {
 
     const report = await run();
     expect(report.intents.adopted).toBe(1);
-    const row = await store.libraries.findByBackendId("default", "ICE", "cn-shanghai", made.backendLibraryId);
+    const row = await store.libraries.findByBackendId("default", "ICE", made.backendLibraryId);
     expect(row).toMatchObject({ status: "ACTIVE" });
     const events = await store.events.listAfter("default", 0, { libraryIds: [row!.id] }, 10);
     expect(events.filter((e) => e.firstActivation)).toHaveLength(1);
