@@ -1,5 +1,6 @@
 /** Reads over the registry: one library, many by id (the DataLoader batch), and pages. */
 import { badInput } from "../domain/errors.js";
+import { requireStorable } from "../domain/storable-text.js";
 import type { Library } from "../domain/library.js";
 import type { LibraryCursor, LibraryFilter, Store } from "../store/ports.js";
 
@@ -30,6 +31,9 @@ export class LibraryQueries {
     }
     const after = args.after ? decodeCursor(args.after) : undefined;
     const filter = args.filter ?? {};
+    // Text no stored name or region can contain: refused as input, the same way on both databases.
+    if (filter.nameContains !== undefined) requireStorable("nameContains", filter.nameContains);
+    if (filter.region !== undefined) requireStorable("region", filter.region);
     const page = await this.store.libraries.list(tenantId, filter, first, after);
     return {
       items: page.items,

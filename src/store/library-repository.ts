@@ -72,7 +72,7 @@ export class PrismaLibraryRepository implements LibraryRepository {
   }
 
   async assignLegacyAccounts(accountOf: (tenantId: string) => string): Promise<{ assigned: number; conflicts: Library[] }> {
-    const legacy = await this.use((db) => db.library.findMany({ where: { account: { startsWith: LEGACY_ACCOUNT_PREFIX } }, orderBy: { createdAt: "asc" } }));
+    const legacy = await this.use((db) => db.library.findMany({ where: { account: { startsWith: LEGACY_ACCOUNT_PREFIX } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }));
     let assigned = 0;
     const conflicts: Library[] = [];
     // One row at a time, oldest first: of two tenants holding one backend library, the first

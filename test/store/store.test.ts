@@ -184,7 +184,7 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
       await expect(store.libraries.insert({ ...input, region: "cn-beijing" })).rejects.toBeInstanceOf(DuplicateLibraryError);
       // Another account, or the other backend, may hold the same id.
       await store.libraries.insert({ ...input, tenantId: "tenant-b", account: "tenant:tenant-b" });
-      await store.libraries.insert({ ...input, backend: "MPS" });
+      await store.libraries.insert({ ...input, tenantId: "tenant-b", account: "tenant:second-account" });
     });
 
     it("keeps the first activatedAt and handles deleteJobId", async () => {
