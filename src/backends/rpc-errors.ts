@@ -28,6 +28,9 @@ export type FailureKind = "throttled" | "unavailable" | "quota" | "region" | "no
 export function classifyFailure(failure: RpcFailure): FailureKind {
   const code = failure.code ?? "";
   if (code.includes("Throttling")) return "throttled";
+  // The client could not even encode the request (a lone surrogate in a parameter): nothing
+  // was sent, and sending it again fails the same way. Validation refuses such text first.
+  if (code === "URIError") return "bad-input";
   if (failure.statusCode === undefined || NETWORK_CODES.has(code) || /timeout/i.test(code)) return "unavailable";
   if (failure.statusCode >= 500) return "unavailable";
   if (/quota/i.test(code)) return "quota";
@@ -44,7 +47,7 @@ export function classifyFailure(failure: RpcFailure): FailureKind {
 export function certainlyNotApplied(failure: RpcFailure): boolean {
   const kind = classifyFailure(failure);
   // Throttling is a refusal before any work; a refused connection never reached the service.
-  return kind === "throttled" || failure.code === "ECONNREFUSED";
+  return kind === "throttled" || failure.code === "ECONNREFUSED" || failure.code === "URIError";
 }
 
 export function toGatewayError(backend: FingerprintBackend, action: string, failure: RpcFailure): GatewayError {

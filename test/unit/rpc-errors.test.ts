@@ -21,6 +21,7 @@ describe("toGatewayError", () => {
     [{ statusCode: 404, code: "InvalidAction.NotFound" }, "BACKEND_ERROR"],
     [{ statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON" }, "BAD_USER_INPUT"],
     [{ statusCode: 400, code: "MissingName" }, "BAD_USER_INPUT"],
+    [{ code: "URIError" }, "BAD_USER_INPUT"],
   ])("maps %j to %s", (failure, code) => {
     expect(toGatewayError("MPS", "CreateFpShotDB", failure).code).toBe(code);
   });
