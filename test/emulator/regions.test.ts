@@ -56,7 +56,7 @@ it("an MPS library and its delete job are seen only in their region", async () =
   expect((await jobs(beijing)).body!.fpDBDeleteJobList!.fpDBDeleteJob).toHaveLength(1);
 });
 
-it("the region in a regional Host wins; a malformed region header is refused", async () => {
+it("refuses a malformed region header with InvalidRegionId", async () => {
   await expectApiError(iceClient(emu, { region: "not a region" })("ListDNADB", {}), { status: 400, code: "InvalidRegionId" });
 });
 

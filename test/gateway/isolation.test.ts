@@ -122,6 +122,18 @@ describe("isolation between tenants", () => {
     expect(again.data!.importFingerprintLibrary.id).toBe(libraryOfA.id);
   });
 
+  it("asks the backend in the library's own region, over the emulator's bare host:port too", async () => {
+    const made = await as(KEY_B, `mutation { createFingerprintLibrary(input: { name: "b-beijing", model: VIDEO, region: "cn-beijing" }) { library { ${FIELDS} } } }`);
+    expect(made.errors).toBeUndefined();
+    const { backendLibraryId, id } = made.data!.createFingerprintLibrary.library;
+    expect(h.emulator.control.state().libraries.find((l) => l.id === backendLibraryId)?.region).toBe("cn-beijing");
+    const refreshed = await as(KEY_B, `mutation { refreshFingerprintLibrary(id: "${id}") { status } }`);
+    expect(refreshed.data!.refreshFingerprintLibrary.status).toBe("OFFLINE"); // found where it is, not "absent"
+    const deleted = await as(KEY_B, `mutation { deleteFingerprintLibrary(id: "${id}") { library { status } } }`);
+    expect(deleted.data!.deleteFingerprintLibrary.library.status).toBe("DELETED");
+    expect(h.emulator.control.state().libraries.find((l) => l.id === backendLibraryId)).toBeUndefined();
+  });
+
   it("keeps idempotency keys per tenant: B's same key makes B's own library", async () => {
     const created = await as(KEY_B, `mutation { createFingerprintLibrary(input: { name: "b-own", model: VIDEO, idempotencyKey: "shared-key" }) { replayed library { ${FIELDS} } } }`);
     expect(created.errors).toBeUndefined();
