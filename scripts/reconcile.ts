@@ -22,6 +22,7 @@ import { needsAttention, reconcile } from "../src/reconcile/reconciler.js";
 import { createLogger } from "../src/server/logger.js";
 import { createServices } from "../src/services/index.js";
 import { openStore, redactDatabaseUrl } from "../src/store/index.js";
+import { assignLegacyAccounts } from "../src/server/legacy-accounts.js";
 import { backendSettingsFrom, serviceSettingsFrom, tenantCredentialsFrom } from "../src/server/settings-from-config.js";
 
 const USAGE = `usage: npm run reconcile -- [--json] [--no-orphans] [--deadline-seconds N]
@@ -113,6 +114,7 @@ async function main(): Promise<number> {
       serviceSettingsFrom(config),
       log,
     );
+    await assignLegacyAccounts(store, services.accounts, log);
     const report = await reconcile(services, {
       regions: config.regions.allowed,
       intentStaleMs: config.createIntentStaleMs,

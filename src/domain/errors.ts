@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "BACKEND_THROTTLED",
   "BACKEND_UNAVAILABLE",
   "BACKEND_ERROR",
+  /** The gateway's own database could not be reached or did not answer (docs/errors.md). */
+  "DATABASE_UNAVAILABLE",
   // Fingerprint jobs.
   "LIBRARY_NOT_ACTIVE",
   "MEDIA_NOT_FOUND",

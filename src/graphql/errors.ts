@@ -7,7 +7,7 @@
  * `hideSuggestions` (introspection off) no message says "Did you mean ...", which would
  * spell out the schema field by field.
  */
-import { isDatabaseFailure } from "../store/database-failure.js";
+import { isDatabaseUnavailable } from "../store/database-failure.js";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
@@ -16,7 +16,7 @@ import { ERROR_CODES, GatewayError } from "../domain/errors.js";
 const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
 
 /** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
-const SAFE_DETAILS = ["field", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
+const SAFE_DETAILS = ["field", "reason", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
 
 export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -51,9 +51,11 @@ export function createErrorFormatter(log: Logger, options: { hideSuggestions?: b
       const limit = limitReason(message);
       return { ...base, message: limit ? limitMessage(message) : message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
     }
-    if (isDatabaseFailure(original)) {
-      log.error({ err: original, path: formatted.path }, "database failure while resolving");
-      return { ...base, message: "The gateway's database is unavailable; retry shortly.", extensions: { code: "BACKEND_UNAVAILABLE", reason: "DATABASE", retryable: true } };
+    // Every read and write answers the same code when the gateway's own database is out of
+    // reach (docs/errors.md); a statement the database refused is a gateway bug (INTERNAL below).
+    if (isDatabaseUnavailable(original)) {
+      log.error({ err: original, path: formatted.path }, "database unavailable while resolving");
+      return { ...base, message: "The gateway's database is unavailable; retry shortly.", extensions: { code: "DATABASE_UNAVAILABLE", retryable: true } };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return { ...base, message: "The gateway failed unexpectedly; it has been logged. Retry, and report it if it persists.", extensions: { code: "BACKEND_ERROR", reason: "INTERNAL" } };

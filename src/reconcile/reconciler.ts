@@ -43,9 +43,10 @@ export interface ReconcileOptions {
   /** List each backend's libraries without ids to find orphans (undocumented upstream). Default true. */
   orphans?: boolean;
   /**
-   * Regions that map to the same listing key are listed once (e.g. every region of a local
-   * emulator is one endpoint, so listing each would return the same libraries again). Pass
-   * the endpoint the backend client calls for that region. Default: every region apart.
+   * Regions that map to the same listing key are listed once (two regions served by one
+   * listing would return the same libraries again). Pass what the backend client calls for
+   * that region (endpointKey: the endpoint, and the region header when the endpoint names
+   * none). Default: every region apart.
    */
   listingKey?: (backend: FingerprintBackend, region: string) => string;
   /** Stop starting new steps after this many milliseconds; what was not reached is reported. */
@@ -232,7 +233,7 @@ export class Reconciler {
           });
         }
       });
-      for (const library of current.values()) held.add(library);
+      for (const library of current.values()) held.add(this.services.accounts.accountOf(library.tenantId), library);
       after = page[page.length - 1].id;
       if (page.length < pageSize) return true;
       if (stopAt(`reading the registry after library ${after} (${report.scanned} rows read)`)) return false;
@@ -279,7 +280,7 @@ export class Reconciler {
 
       const candidates: Array<{ library: BackendLibrary; regions: string[] }> = [];
       for (const entry of listed.values()) {
-        const rows = held.get(backend, entry.library.backendLibraryId);
+        const rows = held.get(account, backend, entry.library.backendLibraryId);
         if (rows.length === 0) {
           candidates.push(entry);
           continue;
@@ -308,8 +309,7 @@ export class Reconciler {
       const inFlight = await this.services.store.intents.listPending(new Date(Date.now() + 60_000));
       for (const { library, regions } of candidates) {
         if (inFlight.some((intent) => intentMayHaveMade(intent, backend, regions, library))) continue;
-        const owners = await Promise.all(regions.map((region) => this.services.store.libraries.ownersOf(backend, region, library.backendLibraryId)));
-        if (owners.some((tenants) => tenants.length > 0)) continue;
+        if (await this.services.store.libraries.findByBackendId(account, backend, library.backendLibraryId)) continue;
         report.orphans.push({
           account,
           backend,
@@ -325,19 +325,19 @@ export class Reconciler {
   }
 }
 
-/** The registry rows seen during the walk, by backend library (any region: backend ids are unique per service). */
+/** The registry rows seen during the walk, by backend library: (account, backend, backend id), any region. */
 class HeldLibraries {
   private readonly rows = new Map<string, Array<LibraryRef & { status: LibraryStatus }>>();
 
-  add(library: Library): void {
-    const key = `${library.backend}\u0000${library.backendLibraryId}`;
+  add(account: string, library: Library): void {
+    const key = `${account}\u0000${library.backend}\u0000${library.backendLibraryId}`;
     const list = this.rows.get(key) ?? [];
     list.push({ ...refOf(library), status: library.status });
     this.rows.set(key, list);
   }
 
-  get(backend: FingerprintBackend, backendLibraryId: string): Array<LibraryRef & { status: LibraryStatus }> {
-    return this.rows.get(`${backend}\u0000${backendLibraryId}`) ?? [];
+  get(account: string, backend: FingerprintBackend, backendLibraryId: string): Array<LibraryRef & { status: LibraryStatus }> {
+    return this.rows.get(`${account}\u0000${backend}\u0000${backendLibraryId}`) ?? [];
   }
 }
 

@@ -21,6 +21,7 @@ import { reconcileAtStartup } from "../reconcile/startup.js";
 import { ActivationWatcher } from "../services/activation-watcher.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore } from "../store/index.js";
+import { assignLegacyAccounts } from "./legacy-accounts.js";
 import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulator.js";
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
@@ -96,6 +97,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     const metrics = new GatewayMetrics(store);
     const backendSettings: BackendSettings = { ...backendSettingsFrom(config), ...emulator?.backendSettings };
     const accounts = createBackendAccounts(backendSettings, tenantCredentials, metrics.observeBackendCall);
+    await assignLegacyAccounts(store, accounts, log);
     const services = createServices(
       store,
       accounts,

@@ -6,7 +6,7 @@
  * and never a second one.
  */
 import type { Logger } from "pino";
-import { isDatabaseFailure } from "../store/database-failure.js";
+import { isDatabaseFailure, isDatabaseUnavailable } from "../store/database-failure.js";
 import { GatewayError } from "../domain/errors.js";
 import type { Library } from "../domain/library.js";
 import {
@@ -17,8 +17,9 @@ import {
   type ValidCreateRequest,
 } from "../domain/create-input.js";
 import { candidateBackends, type RoutingPolicy } from "../domain/routing.js";
-import type { BackendAccounts } from "../backends/index.js";
-import type { CreateIntent, Store } from "../store/ports.js";
+import type { BackendAccounts, BackendLibrary } from "../backends/index.js";
+import type { FingerprintBackend } from "../domain/model.js";
+import { DuplicateLibraryError, type CreateIntent, type Store } from "../store/ports.js";
 import type { CreateRecovery } from "./create-recovery.js";
 import { libraryFromBackend } from "./library-from-backend.js";
 
@@ -44,7 +45,7 @@ export interface CreateLibraryDeps {
    * caller gets the library instead of an error and a retry cannot make a second one.
    */
   ambiguousGraceMs?: number;
-  log?: Pick<Logger, "warn">;
+  log?: Pick<Logger, "warn" | "error">;
 }
 
 export class CreateLibrary {
@@ -130,13 +131,9 @@ export class CreateLibrary {
     let lastError: unknown;
     for (const backend of usable) {
       await this.deps.store.intents.markCalling(intent.id, backend);
+      let created: BackendLibrary;
       try {
-        const created = await this.deps.accounts.forTenant(intent.tenantId)[backend].create(valid.region, valid);
-        await this.deps.store.intents.markBackendCreated(intent.id, created.backendLibraryId);
-        return await this.deps.store.intents.complete(
-          intent.id,
-          libraryFromBackend(intent.tenantId, backend, valid.region, created, valid.config),
-        );
+        created = await this.deps.accounts.forTenant(intent.tenantId)[backend].create(valid.region, valid);
       } catch (error) {
         lastError = error;
         // Quota on the routed backend: the next candidate (the fallback) takes it.
@@ -147,8 +144,52 @@ export class CreateLibrary {
         }
         break;
       }
+      return this.record(intent, backend, valid, created);
     }
     return this.fail(intent, lastError);
+  }
+
+  /**
+   * Writes down a library the backend just made. A failed write must not leave it orphaned
+   * (on the backend, using a quota slot, in no registry):
+   *  - the database could not be reached or did not answer: the intent stays PENDING with the
+   *    backend (and, when that write got through, its id), so the recovery sweep or the
+   *    caller's retry with the same key adopts the library once the database is back;
+   *  - the database answered and refused the row (it never will take it): the library is
+   *    deleted on the backend again and the intent marked FAILED. Should that delete fail
+   *    too, the intent stays PENDING and the sweep reports it for a person.
+   */
+  private async record(intent: CreateIntent, backend: FingerprintBackend, valid: ValidCreateRequest, created: BackendLibrary): Promise<Library> {
+    try {
+      await this.deps.store.intents.markBackendCreated(intent.id, created.backendLibraryId);
+      return await this.deps.store.intents.complete(
+        intent.id,
+        libraryFromBackend(intent.tenantId, this.deps.accounts.accountOf(intent.tenantId), backend, valid.region, created, valid.config),
+      );
+    } catch (error) {
+      const where = { intentId: intent.id, backend, region: valid.region, backendLibraryId: created.backendLibraryId, err: error };
+      if (error instanceof DuplicateLibraryError) {
+        // A recovery that took this intent over registered it meanwhile: that row is the answer.
+        const existing = await this.deps.store.libraries.findByBackendId(this.deps.accounts.accountOf(intent.tenantId), backend, created.backendLibraryId);
+        if (existing && existing.tenantId === intent.tenantId) return existing;
+        throw new GatewayError("BACKEND_ERROR", "The new library is registered to someone else; this has been logged.", { reason: "INTERNAL" }, { cause: error });
+      }
+      if (isDatabaseUnavailable(error)) {
+        this.deps.log?.warn(where, "the database failed after the backend created a library; it is recorded when the database is back");
+        throw databaseUnavailable(error, "The library was created, but the gateway's database did not answer; it will be recorded when the database is back. Retry with the same idempotencyKey to get it.");
+      }
+      this.deps.log?.error(where, "the database refused a library the backend created; removing it from the backend");
+      try {
+        await this.deps.accounts.forTenant(intent.tenantId)[backend].delete(valid.region, created.backendLibraryId);
+      } catch (removal) {
+        this.deps.log?.error({ ...where, err: removal }, "could not remove an unrecordable library from its backend; the recovery sweep reports its intent");
+        throw new GatewayError("BACKEND_ERROR", "The gateway could not record the new library; it has been logged for an operator. Retry with the same idempotencyKey.", { reason: "INTERNAL" }, { cause: error });
+      }
+      return this.fail(
+        intent,
+        new GatewayError("BACKEND_ERROR", `The gateway could not record the new library, so it removed it from ${backend} again: nothing was created. This is a gateway fault and has been logged.`, { reason: "INTERNAL" }, { cause: error }),
+      );
+    }
   }
 
   /** The library an unanswered create made after all, adopted; null when none shows up within the grace period. */
@@ -169,17 +210,23 @@ export class CreateLibrary {
     const gatewayError =
       error instanceof GatewayError
         ? error
-        : isDatabaseFailure(error)
-          ? new GatewayError(
-              "BACKEND_UNAVAILABLE",
-              "The gateway's database did not answer in time; the library may already exist. Retry with the same idempotencyKey.",
-              { retryable: true },
-              { cause: error },
-            )
-          : new GatewayError("BACKEND_ERROR", "The create failed unexpectedly; retry with the same idempotencyKey.", {}, { cause: error });
-    await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
+        : isDatabaseUnavailable(error)
+          ? databaseUnavailable(error, "The gateway's database did not answer in time; the library may already exist. Retry with the same idempotencyKey.")
+          : isDatabaseFailure(error)
+            ? new GatewayError("BACKEND_ERROR", "The gateway's database refused the create; it has been logged. Retry with the same idempotencyKey.", { reason: "INTERNAL" }, { cause: error })
+            : new GatewayError("BACKEND_ERROR", "The create failed unexpectedly; retry with the same idempotencyKey.", {}, { cause: error });
+    try {
+      await this.deps.store.intents.markFailed(intent.id, gatewayError.code, gatewayError.message);
+    } catch (markError) {
+      // The database is gone too: the intent stays PENDING and the recovery sweep settles it.
+      this.deps.log?.warn({ intentId: intent.id, err: markError }, "could not mark a failed create intent");
+    }
     throw gatewayError;
   }
+}
+
+function databaseUnavailable(cause: unknown, message: string): GatewayError {
+  return new GatewayError("DATABASE_UNAVAILABLE", message, { retryable: true }, { cause });
 }
 
 function keyReused(key: string | null): GatewayError {

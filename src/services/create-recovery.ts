@@ -44,7 +44,7 @@ export class CreateRecovery {
       // a library that turned ACTIVE while its create was interrupted gets its first-activation event
       // (inserting it as ACTIVE would skip the event, and fingerprintLibraryActivated would never fire).
       const registered = await this.store.intents.complete(intent.id, {
-        ...libraryFromBackend(intent.tenantId, intent.backend, intent.region, found, valid.config),
+        ...libraryFromBackend(intent.tenantId, this.accounts.accountOf(intent.tenantId), intent.backend, intent.region, found, valid.config),
         status: "OFFLINE",
         rawStatus: "offline",
         activatedAt: null,
@@ -52,9 +52,10 @@ export class CreateRecovery {
       return await this.recorder.record(registered, { status: found.status, rawStatus: found.rawStatus });
     } catch (error) {
       if (!(error instanceof DuplicateLibraryError)) throw error;
-      // Someone (an import, another recovery) registered it meanwhile: answer that row.
-      const existing = await this.store.libraries.findByBackendId(intent.tenantId, intent.backend, intent.region, found.backendLibraryId);
-      if (!existing) throw error;
+      // Someone (an import, another recovery) registered it meanwhile: answer that row, if it
+      // is this tenant's (another tenant of the same account holding it is never answered).
+      const existing = await this.store.libraries.findByBackendId(this.accounts.accountOf(intent.tenantId), intent.backend, found.backendLibraryId);
+      if (!existing || existing.tenantId !== intent.tenantId) throw error;
       return existing;
     }
   }
@@ -93,8 +94,10 @@ export class CreateRecovery {
     const candidates = (await backend.listAll(intent.region)).filter(
       (library) => library.name === valid.name && library.model === valid.model && (library.description ?? null) === valid.description,
     );
+    // Any registry row, any tenant's: a library of the account someone already holds is never adopted again.
+    const account = this.accounts.accountOf(intent.tenantId);
     for (const candidate of candidates) {
-      const registered = await this.store.libraries.findByBackendId(intent.tenantId, intent.backend!, intent.region, candidate.backendLibraryId);
+      const registered = await this.store.libraries.findByBackendId(account, intent.backend!, candidate.backendLibraryId);
       if (!registered) return candidate;
     }
     return null;

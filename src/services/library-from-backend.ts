@@ -5,6 +5,7 @@ import type { NewLibrary } from "../store/ports.js";
 /** The registry row for a library a backend just reported (created, adopted or imported). */
 export function libraryFromBackend(
   tenantId: string,
+  account: string,
   backend: FingerprintBackend,
   region: string,
   found: BackendLibrary,
@@ -13,6 +14,7 @@ export function libraryFromBackend(
 ): NewLibrary {
   return {
     tenantId,
+    account,
     backend,
     backendLibraryId: found.backendLibraryId,
     region,

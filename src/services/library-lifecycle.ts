@@ -84,20 +84,26 @@ export class LibraryLifecycle {
     if (!this.deps.regions.allowed.includes(where)) {
       throw new GatewayError("UNSUPPORTED_REGION", `Region "${where}" is not served by this gateway; use one of: ${this.deps.regions.allowed.join(", ")}.`, { field: "region" });
     }
-    const existing = await this.deps.store.libraries.findByBackendId(tenantId, backend, where, id);
-    if (existing) return this.refreshLibrary(existing, live);
-
     const notFound = new GatewayError("NOT_FOUND", `${backend} has no library ${id} in ${where} for this tenant's account.`);
-    // Another tenant's library: the same answer as a missing one, so ids do not leak.
-    if ((await this.deps.store.libraries.ownersOf(backend, where, id)).length > 0) throw notFound;
+    // A backend library is (account, backend, id), whatever region the caller names: the row
+    // that holds it decides. Another tenant's: the same answer as a missing one, so ids do not
+    // leak. This tenant's own, asked for in another region: it is not in that region either.
+    const account = this.deps.accounts.accountOf(tenantId);
+    const existing = await this.deps.store.libraries.findByBackendId(account, backend, id);
+    if (existing) {
+      if (existing.tenantId !== tenantId || existing.region !== where) throw notFound;
+      return this.refreshLibrary(existing, live);
+    }
     const found = await live.libraries.load({ tenantId, backend, region: where, backendLibraryId: id });
     if (!found) throw notFound;
     try {
-      return await this.deps.store.libraries.insert(libraryFromBackend(tenantId, backend, where, found));
+      return await this.deps.store.libraries.insert(libraryFromBackend(tenantId, account, backend, where, found));
     } catch (error) {
       if (!(error instanceof DuplicateLibraryError)) throw error;
-      const winner = await this.deps.store.libraries.findByBackendId(tenantId, backend, where, id);
+      // Another import won the race: answer it only if it is this tenant's.
+      const winner = await this.deps.store.libraries.findByBackendId(account, backend, id);
       if (!winner) throw error;
+      if (winner.tenantId !== tenantId || winner.region !== where) throw notFound;
       return winner;
     }
   }

@@ -1,5 +1,7 @@
 /** Reads over the registry: one library, many by id (the DataLoader batch), and pages. */
 import { badInput } from "../domain/errors.js";
+import { requireStorable } from "../domain/storable-text.js";
+import { NAME_MAX_LENGTH } from "../domain/create-input.js";
 import type { Library } from "../domain/library.js";
 import type { LibraryCursor, LibraryFilter, Store } from "../store/ports.js";
 
@@ -30,6 +32,15 @@ export class LibraryQueries {
     }
     const after = args.after ? decodeCursor(args.after) : undefined;
     const filter = args.filter ?? {};
+    // Text no stored name or region can contain: refused as input, the same way on both databases.
+    if (filter.nameContains !== undefined) {
+      requireStorable("nameContains", filter.nameContains);
+      // No name is longer, so a longer term matches nothing (and SQLite refuses such a LIKE pattern).
+      if (filter.nameContains.length > NAME_MAX_LENGTH) {
+        throw badInput("nameContains", `nameContains is ${filter.nameContains.length} characters long; names are at most ${NAME_MAX_LENGTH}.`);
+      }
+    }
+    if (filter.region !== undefined) requireStorable("region", filter.region);
     const page = await this.store.libraries.list(tenantId, filter, first, after);
     return {
       items: page.items,

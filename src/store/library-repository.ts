@@ -39,6 +39,9 @@ import { isRecordNotFound, isUniqueViolation } from "./prisma-errors.js";
 
 export type Clock = () => Date;
 
+/** The account of rows from before the account column (see the library_account migration). */
+export const LEGACY_ACCOUNT_PREFIX = "legacy:";
+
 export class PrismaLibraryRepository implements LibraryRepository {
   private readonly hot: HotLibraryReads;
 
@@ -61,25 +64,29 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return this.hot.byIds(tenantId, [...new Set(ids)]);
   }
 
-  async findByBackendId(
-    tenantId: string,
-    backend: FingerprintBackend,
-    region: string,
-    backendLibraryId: string,
-  ): Promise<Library | null> {
+  async findByBackendId(account: string, backend: FingerprintBackend, backendLibraryId: string): Promise<Library | null> {
     const row = await this.use((db) =>
-      db.library.findUnique({
-        where: { tenantId_backend_region_backendLibraryId: { tenantId, backend, region, backendLibraryId } },
-      }),
+      db.library.findUnique({ where: { account_backend_backendLibraryId: { account, backend, backendLibraryId } } }),
     );
     return row && toLibrary(row);
   }
 
-  async ownersOf(backend: FingerprintBackend, region: string, backendLibraryId: string): Promise<string[]> {
-    const rows = await this.use((db) =>
-      db.library.findMany({ where: { backend, region, backendLibraryId }, select: { tenantId: true }, orderBy: { tenantId: "asc" } }),
-    );
-    return rows.map((row) => row.tenantId);
+  async assignLegacyAccounts(accountOf: (tenantId: string) => string): Promise<{ assigned: number; conflicts: Library[] }> {
+    const legacy = await this.use((db) => db.library.findMany({ where: { account: { startsWith: LEGACY_ACCOUNT_PREFIX } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }));
+    let assigned = 0;
+    const conflicts: Library[] = [];
+    // One row at a time, oldest first: of two tenants holding one backend library, the first
+    // registration keeps it, and one conflict does not hold the others back. Runs once per row.
+    for (const row of legacy) {
+      try {
+        await this.use((db) => db.library.update({ where: { id: row.id }, data: { account: accountOf(row.tenantId) } }));
+        assigned += 1;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        conflicts.push(toLibrary(row));
+      }
+    }
+    return { assigned, conflicts };
   }
 
   async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage> {
@@ -311,6 +318,7 @@ export class PrismaLibraryRepository implements LibraryRepository {
       id,
       shard: shardOf(id),
       tenantId: library.tenantId,
+      account: library.account,
       backend: library.backend,
       backendLibraryId: library.backendLibraryId,
       region: library.region,
@@ -326,11 +334,11 @@ export class PrismaLibraryRepository implements LibraryRepository {
     };
   }
 
-  /** P2002 on a library insert means the (tenant, backend, region, backendLibraryId) row exists. */
+  /** P2002 on a library insert means the (account, backend, backendLibraryId) row exists. */
   translateInsertError(error: unknown, library: NewLibrary): unknown {
     if (!isUniqueViolation(error)) return error;
     return new DuplicateLibraryError(
-      `Library ${library.backend}/${library.region}/${library.backendLibraryId} is already registered for tenant ${library.tenantId}.`,
+      `Library ${library.backend}/${library.backendLibraryId} of account ${library.account} is already registered.`,
       { cause: error },
     );
   }

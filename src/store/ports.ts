@@ -27,6 +27,8 @@ export interface LibraryPage {
 }
 
 export type NewLibrary = Omit<Library, "id" | "createdAt" | "updatedAt" | "deleteJobId" | "activatedAt"> & {
+  /** The cloud account the backend library lives in (BackendAccounts.accountOf of its tenant). */
+  account: string;
   id?: string;
   activatedAt?: Date | null;
 };
@@ -44,14 +46,12 @@ export interface LibraryRepository {
   findById(tenantId: string, id: string): Promise<Library | null>;
   /** One query for many ids (the DataLoader batch). Missing ids are simply absent. */
   findManyByIds(tenantId: string, ids: readonly string[]): Promise<Library[]>;
-  findByBackendId(
-    tenantId: string,
-    backend: FingerprintBackend,
-    region: string,
-    backendLibraryId: string,
-  ): Promise<Library | null>;
-  /** The tenants whose registry holds this backend library (all tenants; for import's isolation check). */
-  ownersOf(backend: FingerprintBackend, region: string, backendLibraryId: string): Promise<string[]>;
+  /**
+   * The one registry row that holds this backend library, whichever tenant's it is: a backend
+   * library's identity is (cloud account, backend, backend id), whatever region it is asked
+   * for in. Callers compare `tenantId` before answering anything about it.
+   */
+  findByBackendId(account: string, backend: FingerprintBackend, backendLibraryId: string): Promise<Library | null>;
   list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage>;
   /**
    * Every tenant's libraries, every status, ordered by id, those with id > `afterId` (all
@@ -60,7 +60,15 @@ export interface LibraryRepository {
    */
   scanAll(afterId: string | null, limit: number): Promise<Library[]>;
   count(tenantId: string, filter: LibraryFilter): Promise<number>;
-  /** Inserts; a second row for the same (tenant, backend, region, backendLibraryId) is refused with DuplicateLibraryError. */
+  /**
+   * Rows written before the account column say "legacy:<region>:<tenant>" (the migration cannot
+   * know TENANT_CREDENTIALS_FILE): gives each its tenant's account now. A row whose backend
+   * library another row of that account already holds (two tenants registered the same one,
+   * which the old region-keyed index allowed) keeps its legacy account and is returned, for a
+   * person to settle.
+   */
+  assignLegacyAccounts(accountOf: (tenantId: string) => string): Promise<{ assigned: number; conflicts: Library[] }>;
+  /** Inserts; a second row for the same (account, backend, backendLibraryId) is refused with DuplicateLibraryError. */
   insert(library: NewLibrary): Promise<Library>;
   updateStatus(id: string, update: StatusUpdate): Promise<Library>;
   /** For the metrics gauge: how many libraries per backend and status, all tenants. */

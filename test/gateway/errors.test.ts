@@ -81,7 +81,7 @@ describe("backend failures", () => {
     h.emulator.control.setFault("CreateDNADB", { errorRate: 1, code: "InternalError", httpStatus: 500, times: 1 });
     const response = await create({ name: "broken", model: "VIDEO" });
     expect(codes(response)).toEqual(["BACKEND_UNAVAILABLE"]);
-    expect(response.errors![0].message).toMatch(/HTTP 500 \(InternalError\)/);
+    expect(response.errors![0].message).toMatch(/HTTP 500 \(ICE code InternalError, request id [0-9A-F-]+\)/);
     expect(h.emulator.control.faults()).toEqual({}); // the one fault was used once: no blind retry
     h.emulator.control.reset();
   });
@@ -124,7 +124,7 @@ describe("credential refusals", () => {
     try {
       const response = await wrong.gql(CREATE, { input: { name: "nope", model: "VIDEO" } });
       expect(codes(response)).toEqual(["BACKEND_ERROR"]);
-      expect(response.errors![0].message).toMatch(/refused the gateway's credentials \(SignatureDoesNotMatch\)/);
+      expect(response.errors![0].message).toMatch(/refused the gateway's credentials or signature \(ICE code SignatureDoesNotMatch, request id [0-9A-F-]+\)/);
       expect(JSON.stringify(response)).not.toContain("definitely-wrong-secret-1234");
       expect(wrong.logs.join("")).not.toContain("definitely-wrong-secret-1234");
     } finally {
@@ -142,5 +142,27 @@ describe("credential refusals", () => {
     } finally {
       await unknown.close();
     }
+  });
+});
+
+describe("backend refusals in the gateway's own words", () => {
+  it.each([
+    ["InvalidParameter", "BAD_USER_INPUT"],
+    ["MissingName", "BAD_USER_INPUT"],
+    ["Some.UnknownCode", "BACKEND_ERROR"],
+    ["MissingSignature", "BACKEND_ERROR"],
+    ["IncompleteSignature", "BACKEND_ERROR"],
+  ])("answers %s as %s with the backend's Code and RequestId, never its text", async (backendCode, code) => {
+    const prose = `backend prose for ${backendCode}: <script>echo of LTAI-key</script>`;
+    h.emulator.control.setFault("CreateDNADB", { errorRate: 1, code: backendCode, httpStatus: 400, message: prose, times: 1 });
+    const response = await create({ name: `refused ${backendCode}`, model: "VIDEO", backend: "ICE" });
+    h.emulator.control.clearFaults();
+    expect(codes(response)).toEqual([code]);
+    const error = response.errors![0];
+    expect(JSON.stringify(response)).not.toContain("backend prose");
+    expect(error.extensions!.backendCode).toBe(backendCode);
+    expect(error.extensions!.backendRequestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(error.message).toContain(backendCode);
+    expect(error.message).toContain(error.extensions!.backendRequestId);
   });
 });

@@ -98,6 +98,42 @@ describe("isolation between tenants", () => {
     expect((await as(KEY_A, `{ fingerprintLibrary(id: "${libraryOfA.id}") { status } }`)).data!.fingerprintLibrary.status).toBe("ACTIVE");
   });
 
+  it("answers NOT_FOUND to B's import of A's library named in any other region, for both backends", async () => {
+    const mps = await as(KEY_A, `mutation { createFingerprintLibrary(input: { name: "a-mps", model: VIDEO, backend: MPS }) { library { ${FIELDS} } } }`);
+    expect(mps.errors).toBeUndefined();
+    const libraries = [
+      { backend: "ICE", backendLibraryId: libraryOfA.backendLibraryId },
+      { backend: "MPS", backendLibraryId: mps.data!.createFingerprintLibrary.library.backendLibraryId as string },
+    ];
+    for (const { backend, backendLibraryId } of libraries) {
+      for (const region of ["cn-beijing", "cn-hangzhou", "cn-shanghai"]) {
+        const imported = await as(KEY_B, `mutation { importFingerprintLibrary(backend: ${backend}, backendLibraryId: "${backendLibraryId}", region: "${region}") { id name } }`);
+        expect(code(imported), `${backend} ${region}`).toBe("NOT_FOUND");
+        expect(JSON.stringify(imported)).not.toContain("a-only");
+        expect(JSON.stringify(imported)).not.toContain("a-mps");
+      }
+      expect(h.emulator.control.state().libraries.find((l) => l.id === backendLibraryId)).toBeDefined();
+    }
+    expect((await as(KEY_B, `{ fingerprintLibraries { totalCount } }`)).data!.fingerprintLibraries.totalCount).toBe(0);
+    // A's own library, asked for in a region it is not in, is not there either.
+    const elsewhere = await as(KEY_A, `mutation { importFingerprintLibrary(backend: ICE, backendLibraryId: "${libraryOfA.backendLibraryId}", region: "cn-beijing") { id } }`);
+    expect(code(elsewhere)).toBe("NOT_FOUND");
+    const again = await as(KEY_A, `mutation { importFingerprintLibrary(backend: ICE, backendLibraryId: "${libraryOfA.backendLibraryId}") { id } }`);
+    expect(again.data!.importFingerprintLibrary.id).toBe(libraryOfA.id);
+  });
+
+  it("asks the backend in the library's own region, over the emulator's bare host:port too", async () => {
+    const made = await as(KEY_B, `mutation { createFingerprintLibrary(input: { name: "b-beijing", model: VIDEO, region: "cn-beijing" }) { library { ${FIELDS} } } }`);
+    expect(made.errors).toBeUndefined();
+    const { backendLibraryId, id } = made.data!.createFingerprintLibrary.library;
+    expect(h.emulator.control.state().libraries.find((l) => l.id === backendLibraryId)?.region).toBe("cn-beijing");
+    const refreshed = await as(KEY_B, `mutation { refreshFingerprintLibrary(id: "${id}") { status } }`);
+    expect(refreshed.data!.refreshFingerprintLibrary.status).toBe("OFFLINE"); // found where it is, not "absent"
+    const deleted = await as(KEY_B, `mutation { deleteFingerprintLibrary(id: "${id}") { library { status } } }`);
+    expect(deleted.data!.deleteFingerprintLibrary.library.status).toBe("DELETED");
+    expect(h.emulator.control.state().libraries.find((l) => l.id === backendLibraryId)).toBeUndefined();
+  });
+
   it("keeps idempotency keys per tenant: B's same key makes B's own library", async () => {
     const created = await as(KEY_B, `mutation { createFingerprintLibrary(input: { name: "b-own", model: VIDEO, idempotencyKey: "shared-key" }) { replayed library { ${FIELDS} } } }`);
     expect(created.errors).toBeUndefined();

@@ -51,7 +51,7 @@ describe("recovery of interrupted creates", () => {
 
     const h = await startHarness({ sharedEmulator: emulator, databaseUrl, env });
     try {
-      const adopted = await h.gateway.services.store.libraries.findByBackendId("default", "ICE", "cn-shanghai", backendLibraryId);
+      const adopted = await h.gateway.services.store.libraries.findByBackendId("default", "ICE", backendLibraryId);
       expect(adopted).toMatchObject({ name, backendLibraryId, status: "OFFLINE" });
 
       const retry = await h.gql(CREATE, { input: { name, model: "VIDEO", idempotencyKey: key } });

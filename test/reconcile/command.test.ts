@@ -90,7 +90,7 @@ describe("npm run reconcile", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Repaired:");
     expect(result.stdout).toMatch(new RegExp(`${backendLibraryId} \\| OFFLINE \\(offline\\) \\| DELETED \\(absent\\)`));
-    const row = await h.gateway.services.store.libraries.findByBackendId("default", "MPS", "cn-shanghai", backendLibraryId);
+    const row = await h.gateway.services.store.libraries.findByBackendId("default", "MPS", backendLibraryId);
     expect(row).toMatchObject({ status: "DELETED" });
   });
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { endpointKey } from "../../src/backends/index.js";
 import { createRequestHash, validateCreateRequest } from "../../src/domain/create-input.js";
 import type { FingerprintBackend, FingerprintModel } from "../../src/domain/model.js";
 import { needsAttention, reconcile, type ReconcileOptions } from "../../src/reconcile/reconciler.js";
@@ -37,11 +38,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Every region is one emulator endpoint: list it once. */
+/** One emulator endpoint, but every region is its own listing (the region travels in x-acs-region-id), as the gateway's endpointKey says. */
 const options = (extra: Partial<ReconcileOptions> = {}): ReconcileOptions => ({
   regions: ["cn-shanghai", "cn-beijing"],
   intentStaleMs: 1000,
-  listingKey: () => h.emulator.endpoint,
+  listingKey: (backend, region) => endpointKey({ endpoints: { ICE: h.emulator.endpoint, MPS: h.emulator.endpoint }, protocol: "http" }, backend, region),
   log: quiet,
   ...extra,
 });
@@ -51,7 +52,7 @@ async function create(model: FingerprintModel, name = `lib-${randomUUID().slice(
   const response = await h.gql(CREATE, { input: { name, model } });
   expect(response.errors).toBeUndefined();
   const library = response.data!.createFingerprintLibrary.library;
-  const row = await h.gateway.services.store.libraries.findByBackendId("default", library.backend as FingerprintBackend, library.region, library.backendLibraryId);
+  const row = await h.gateway.services.store.libraries.findByBackendId("default", library.backend as FingerprintBackend, library.backendLibraryId);
   return { graphql: library, row: row! };
 }
 
@@ -140,16 +141,16 @@ describe("reconcile", () => {
 
     const report = await run();
     expect(report.orphans).toEqual([
-      { account: "default", backend: "MPS", regions: ["cn-shanghai", "cn-beijing"], backendLibraryId: orphan.backendLibraryId, name, model: "IMAGE", status: "OFFLINE", rawStatus: "offline" },
+      { account: "default", backend: "MPS", regions: ["cn-shanghai"], backendLibraryId: orphan.backendLibraryId, name, model: "IMAGE", status: "OFFLINE", rawStatus: "offline" },
     ]);
     expect(needsAttention(report)).toBe(true);
     expect(formatReport(report)).toContain(orphan.backendLibraryId);
     expect(await h.gateway.services.store.libraries.scanAll(null, 10_000)).toHaveLength(before.length);
 
-    // Listing once per region when they are NOT one endpoint still reports it once (by id).
-    const perRegion = await run({ listingKey: undefined });
-    expect(perRegion.orphans.map((o) => o.backendLibraryId)).toEqual([orphan.backendLibraryId]);
-    expect(perRegion.orphans[0].regions).toEqual(["cn-shanghai", "cn-beijing"]);
+    // Regions that share one listing are listed once and named together.
+    const shared = await run({ listingKey: () => "one listing" });
+    expect(shared.orphans.map((o) => o.backendLibraryId)).toEqual([orphan.backendLibraryId]);
+    expect(shared.orphans[0].regions).toEqual(["cn-shanghai", "cn-beijing"]);
     h.emulator.control.deleteLibrary(orphan.backendLibraryId);
   });
 
@@ -176,7 +177,7 @@ describe("reconcile", () => {
       expect(report.intents).toMatchObject({ examined: 1, adopted: 1 });
       expect(report.intentsSettled).toBe(1);
       expect(report.orphans).toEqual([]);
-      const row = await store.libraries.findByBackendId("default", "ICE", "cn-shanghai", made.backendLibraryId);
+      const row = await store.libraries.findByBackendId("default", "ICE", made.backendLibraryId);
       expect(row).toMatchObject({ name, status: "OFFLINE" });
       adoptedIds.push(row!.id);
 
@@ -207,7 +208,7 @@ describe("reconcile", () => {
 
     const report = await run();
     expect(report.intents.adopted).toBe(1);
-    const row = await store.libraries.findByBackendId("default", "ICE", "cn-shanghai", made.backendLibraryId);
+    const row = await store.libraries.findByBackendId("default", "ICE", made.backendLibraryId);
     expect(row).toMatchObject({ status: "ACTIVE" });
     const events = await store.events.listAfter("default", 0, { libraryIds: [row!.id] }, 10);
     expect(events.filter((e) => e.firstActivation)).toHaveLength(1);
@@ -224,7 +225,8 @@ describe("reconcile", () => {
     expect(report.unresolved).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "read-failed", subject: row.id, reason: expect.stringContaining("BACKEND_UNAVAILABLE") }),
-        expect.objectContaining({ kind: "orphan-scan-failed", subject: "ICE cn-shanghai, cn-beijing" }),
+        expect.objectContaining({ kind: "orphan-scan-failed", subject: "ICE cn-shanghai" }),
+        expect.objectContaining({ kind: "orphan-scan-failed", subject: "ICE cn-beijing" }),
       ]),
     );
     expect(report.repaired.map((r) => r.libraryId)).not.toContain(row.id);

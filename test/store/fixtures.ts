@@ -15,6 +15,7 @@ export function newLibrary(overrides: Partial<NewLibrary> = {}): NewLibrary {
   serial += 1;
   return {
     tenantId: "tenant-a",
+    account: "default",
     backend: "ICE",
     backendLibraryId: `db-${serial}-${Math.random().toString(36).slice(2, 8)}`,
     region: "cn-shanghai",

@@ -31,6 +31,7 @@ describe.each(databaseKinds)("create-path writes on $name", (kind: DatabaseKind)
     await store.intents.markBackendCreated(intent.id, "fp-1");
     const library = await store.intents.complete(intent.id, {
       tenantId: "t",
+      account: "default",
       backend: "MPS",
       backendLibraryId: "fp-1",
       region: "cn-shanghai",
@@ -85,7 +86,7 @@ describe.each(databaseKinds)("create-path writes on $name", (kind: DatabaseKind)
     await expect(store.intents.markFailed("nope", "X", "y")).rejects.toThrow(/does not exist/);
     await expect(
       store.intents.complete("nope", {
-        tenantId: "t", backend: "ICE", backendLibraryId: "d-1", region: "r", name: "orphan", description: null, model: "VIDEO", config: null, status: "OFFLINE", rawStatus: "offline",
+        tenantId: "t", account: "default", backend: "ICE", backendLibraryId: "d-1", region: "r", name: "orphan", description: null, model: "VIDEO", config: null, status: "OFFLINE", rawStatus: "offline",
       }),
     ).rejects.toThrow(/does not exist/);
     expect(await store.libraries.count("t", {})).toBe(0);

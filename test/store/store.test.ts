@@ -169,17 +169,22 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
       expect(await store.libraries.findById("tenant-a", b.id)).toEqual(activated);
       expect((await store.libraries.list("tenant-a", { status: "ACTIVE" }, 10)).items).toEqual([activated]);
 
-      expect(await store.libraries.findByBackendId("tenant-a", "MPS", a.region, a.backendLibraryId)).toEqual(a);
-      expect(await store.libraries.findByBackendId("tenant-a", "ICE", a.region, a.backendLibraryId)).toBeNull();
+      expect(await store.libraries.findByBackendId("default", "MPS", a.backendLibraryId)).toEqual(a);
+      expect(await store.libraries.findByBackendId("default", "ICE", a.backendLibraryId)).toBeNull();
+      expect(await store.libraries.findByBackendId("tenant:tenant-a", "MPS", a.backendLibraryId)).toBeNull();
     });
 
     it("refuses a second row for the same backend library with DuplicateLibraryError", async () => {
       const input = newLibrary();
       await store.libraries.insert(input);
       await expect(store.libraries.insert({ ...input, name: "again" })).rejects.toBeInstanceOf(DuplicateLibraryError);
-      // Another tenant, or another region, may hold the same backend id.
-      await store.libraries.insert({ ...input, tenantId: "tenant-b" });
-      await store.libraries.insert({ ...input, region: "cn-beijing" });
+      // A backend library is (account, backend, id): not another tenant of the account, not
+      // another region either.
+      await expect(store.libraries.insert({ ...input, tenantId: "tenant-b" })).rejects.toBeInstanceOf(DuplicateLibraryError);
+      await expect(store.libraries.insert({ ...input, region: "cn-beijing" })).rejects.toBeInstanceOf(DuplicateLibraryError);
+      // Another account, or the other backend, may hold the same id.
+      await store.libraries.insert({ ...input, tenantId: "tenant-b", account: "tenant:tenant-b" });
+      await store.libraries.insert({ ...input, tenantId: "tenant-b", account: "tenant:second-account" });
     });
 
     it("keeps the first activatedAt and handles deleteJobId", async () => {

@@ -74,6 +74,7 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
     deployFirstMigrations(kind.name, db.url, 1);
 
     // Rows as the first release wrote them (raw SQL: the generated client knows only the new schema).
+    const SECOND_HOLDER = "ffffffff-1111-4222-8333-999999999999";
     const ids = Array.from({ length: 40 }, (_, i) => `${(i * 7919).toString(16).padStart(8, "0")}-1111-4222-8333-${String(i).padStart(12, "0")}`);
     const stamp = kind.name === "sqlite" ? "2026-01-01T00:00:00.000+00:00" : "2026-01-01 00:00:00.000";
     let highestOldId = 0;
@@ -87,6 +88,13 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
           ),
         );
       }
+      // The old index was per tenant and region: another tenant could hold the same backend library.
+      await old.use((d) =>
+        d.$executeRawUnsafe(
+          `INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config", "status", "rawStatus", "createdAt", "updatedAt")
+           VALUES ('${SECOND_HOLDER}', 'tenant-other', 'MPS', 'fp-0', 'cn-beijing', 'taken', NULL, 'AUDIO', NULL, 'PAUSED', 'Paused', '${stamp}', '${stamp}')`,
+        ),
+      );
       for (const status of ["PAUSED", "ACTIVE"]) {
         await old.use((d) =>
           d.$executeRawUnsafe(
@@ -113,12 +121,19 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
     const check = await connect(parseDatabaseUrl(db.url), () => {});
     try {
       const rows = await check.use((d) => d.library.findMany({ select: { id: true, shard: true } }));
-      expect(rows.length).toBe(ids.length);
+      expect(rows.length).toBe(ids.length + 1);
       for (const row of rows) expect(row.shard, row.id).toBe(shardOf(row.id));
       expect(new Set(rows.map((r) => r.shard)).size).toBeGreaterThan(4);
     } finally {
       await check.close();
     }
+    // Every old row gets its tenant's account when the gateway starts, except the second holder of one backend library.
+    const accounts = await store.libraries.assignLegacyAccounts(() => "default");
+    expect(accounts.assigned).toBe(ids.length);
+    expect(accounts.conflicts.map((l) => l.id)).toEqual([SECOND_HOLDER]);
+    expect((await store.libraries.findByBackendId("default", "MPS", "fp-0"))?.id).toBe(ids[0]);
+    expect(await store.libraries.assignLegacyAccounts(() => "default")).toEqual({ assigned: 0, conflicts: [expect.objectContaining({ id: SECOND_HOLDER })] });
+
     const due = await store.libraries.dueForCheck([shardOf(ids[0]!)], clock.now(), 100);
     expect(due.map((l) => l.id)).toContain(ids[0]);
 

@@ -21,6 +21,7 @@ describe("toGatewayError", () => {
     [{ statusCode: 404, code: "InvalidAction.NotFound" }, "BACKEND_ERROR"],
     [{ statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON" }, "BAD_USER_INPUT"],
     [{ statusCode: 400, code: "MissingName" }, "BAD_USER_INPUT"],
+    [{ code: "URIError" }, "BAD_USER_INPUT"],
   ])("maps %j to %s", (failure, code) => {
     expect(toGatewayError("MPS", "CreateFpShotDB", failure).code).toBe(code);
   });
@@ -32,10 +33,31 @@ describe("toGatewayError", () => {
     expect(error.details).toMatchObject({ backendCode: "SignatureDoesNotMatch", backendRequestId: "R1" });
   });
 
-  it("passes the backend's message on for a parameter error, so the caller can fix it", () => {
-    expect(toGatewayError("MPS", "CreateFpShotDB", { statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON." }).message).toContain(
-      "Config is not valid JSON.",
-    );
+  it.each([
+    [{ statusCode: 400, code: "InvalidParameter", message: "Config is not valid JSON: <echo of input>", requestId: "R2" }, "BAD_USER_INPUT"],
+    [{ statusCode: 400, code: "MissingName", message: "The parameter Name is required.", requestId: "R2" }, "BAD_USER_INPUT"],
+    [{ statusCode: 400, code: "Something.New", message: "free text from the backend", requestId: "R2" }, "BACKEND_ERROR"],
+    [{ statusCode: 400, code: "QuotaExceeded.Library", message: "account LTAI-xyz has 5", requestId: "R2" }, "QUOTA_EXCEEDED"],
+    [{ statusCode: 400, code: "InvalidParameter.ResourceNotFound", message: "DBId abc", requestId: "R2" }, "NOT_FOUND"],
+  ])("answers a message of its own with the backend's Code and RequestId, never the backend's prose: %j", (failure, code) => {
+    const error = toGatewayError("MPS", "CreateFpShotDB", failure);
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain(failure.message);
+    expect(error.message).toContain(failure.code);
+    expect(error.message).toContain("R2");
+  });
+
+  it.each(["MissingSignature", "MissingAccessKeyId", "MissingTimestamp", "MissingSignatureNonce", "IncompleteSignature", "InvalidSignatureMethod"])(
+    "treats the signing fault %s as the gateway's, not the caller's",
+    (code) => {
+      expect(toGatewayError("ICE", "CreateDNADB", { statusCode: 400, code, requestId: "R3" }).code).toBe("BACKEND_ERROR");
+    },
+  );
+
+  it("never puts a code or request id that is not a plain token into a message", () => {
+    const error = toGatewayError("ICE", "ListDNADB", { statusCode: 400, code: "Weird code with spaces: secret", requestId: "id\nnext line" });
+    expect(error.message).not.toContain("secret");
+    expect(error.message).not.toContain("next line");
   });
 
   it("marks an unanswered call as one that may have taken effect, and a refused connection as not", () => {
