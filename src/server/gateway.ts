@@ -26,6 +26,7 @@ import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulato
 import { createHttpApp } from "./http-app.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
+import { metricsHandler, startMetricsListener } from "./metrics-endpoint.js";
 import { createAbuseLimits } from "./abuse-limits.js";
 import { httpStatusPlugin } from "./http-status.js";
 import { createTenantRateLimiter, rateLimitPlugin } from "./rate-limit.js";
@@ -36,6 +37,8 @@ export interface RunningGateway {
   /** http://host:port */
   url: string;
   graphqlUrl: string;
+  /** Where /metrics is served (its own listener when METRICS_PORT is set); null when it is not served. */
+  metricsUrl: string | null;
   services: Services;
   events: EventRelay;
   /** Null when WATCHER_ENABLED=false. */
@@ -148,11 +151,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.debug("graphql server started");
     cleanup.push(() => apollo.stop());
 
+    const scrape = metricsHandler(metrics, config.metrics.token);
+    let metricsListener: { url: string; close(): Promise<void> } | undefined;
+    if (config.metrics.listen) {
+      metricsListener = await startMetricsListener(config.metrics.listen, scrape);
+      cleanup.push(() => metricsListener!.close());
+    } else if (!config.metrics.onMainPort) {
+      log.warn("NODE_ENV=production and neither METRICS_TOKEN nor METRICS_PORT is set: /metrics is not served (see docs/security.md)");
+    }
     const app = createHttpApp({
       apollo,
       context: (req) => httpContext(req.headers.authorization).catch((error) => Promise.reject(asHttpError(error))),
       store,
-      metrics,
+      metrics: config.metrics.onMainPort ? scrape : null,
       bodyLimit: config.limits.maxBodyBytes,
     });
     httpServer.on("request", app);
@@ -220,7 +231,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     );
 
     let closed: Promise<void> | undefined;
-    return { url, graphqlUrl: `${url}/graphql`, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
+    const metricsUrl = metricsListener?.url ?? (config.metrics.onMainPort ? `${url}/metrics` : null);
+    return { url, graphqlUrl: `${url}/graphql`, metricsUrl, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
   } catch (error) {
     await stop();
     throw error;
