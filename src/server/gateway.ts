@@ -198,9 +198,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       maxTokens: config.limits.maxTokens,
       maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
       maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
+      maxQueuedBytes: config.events.subscriberMaxQueuedBytes,
+      onTooSlow: metrics.webSocketTooSlow,
       log,
     });
     cleanup.push(() => webSockets.close());
+    metrics.watchWebSockets(webSockets);
 
     let watcher: ActivationWatcher | null = null;
     if (config.watcher.enabled) {

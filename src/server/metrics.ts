@@ -80,6 +80,34 @@ export class GatewayMetrics {
     });
   }
 
+  private readonly slowSubscriberCloses = new Counter({
+    name: "gateway_websocket_too_slow_closes_total",
+    help: "WebSockets closed with 4413 because more than SUBSCRIBER_MAX_QUEUED_BYTES waited for a client that did not read.",
+    registers: [this.registry],
+  });
+
+  /** Gauges read from the WebSocket endpoint at scrape time. */
+  watchWebSockets(endpoint: { readonly connections: number; readonly queuedBytes: number }): void {
+    new Gauge({
+      name: "gateway_websocket_connections",
+      help: "Open WebSocket connections.",
+      registers: [this.registry],
+      collect() {
+        this.set(endpoint.connections);
+      },
+    });
+    new Gauge({
+      name: "gateway_websocket_queued_bytes",
+      help: "Bytes written to WebSockets and not yet taken by the kernel, all sockets together.",
+      registers: [this.registry],
+      collect() {
+        this.set(endpoint.queuedBytes);
+      },
+    });
+  }
+
+  readonly webSocketTooSlow = (): void => this.slowSubscriberCloses.inc();
+
   readonly observeBackendCall: BackendCallObserver = ({ backend, action, outcome, seconds }) => {
     this.backendCalls.inc({ backend, action, outcome });
     this.backendSeconds.observe({ backend, action, outcome }, seconds);
