@@ -106,7 +106,7 @@ const EnvSchema = z
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 
     /** Bytes one WebSocket may have queued for a client that does not read before it is closed with 4413. */
-    SUBSCRIBER_MAX_QUEUED_BYTES: int(65_536, 1_073_741_824).default(8 * 1_048_576),
+    SUBSCRIBER_MAX_QUEUED_BYTES: int(65_536, 1_073_741_824).default(16 * 1_048_576),
     /** A client must send a request's headers within this, or the connection is closed (Node's default: 60 s). */
     HTTP_HEADERS_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
     /** ... and the whole request, body included, within this (Node's default: 300 s). */

@@ -3,7 +3,8 @@
  * socket and the batch is uncorked on the next tick, so the 100 `next` messages one event
  * makes on one socket leave in one writev system call instead of 100 (ws uncorks after
  * every frame on its own). A batch that grows past BATCH_FLUSH_BYTES goes to the kernel at
- * once, so large payloads are not all held in the process until the fan-out ends.
+ * once, so large payloads are not all held in the process until the fan-out ends; it still
+ * counts as one batch (one turn's events) until its last frame has left.
  *
  * It also keeps what a client that stopped reading costs within a bound. Frames the kernel
  * has not taken wait in the process (the socket's bufferedAmount); a socket that would
@@ -40,6 +41,11 @@ export interface SocketWriterOptions {
 export class SocketWriter {
   private corked = false;
   private batchesInFlight = 0;
+  /** Frames handed to ws, and frames ws reported written: a batch has left when its last frame has. */
+  private framesSent = 0;
+  private framesLeft = 0;
+  /** framesSent at the end of each batch still in flight, oldest first. */
+  private batchEnds: number[] = [];
   private idle: Array<() => void> = [];
   private closedTooSlow = false;
 
@@ -55,17 +61,19 @@ export class SocketWriter {
   write(frame: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount + Buffer.byteLength(frame) > this.options.maxQueuedBytes) return this.closeTooSlow();
-    if (this.corked) {
-      this.socket.send(frame);
-    } else {
+    if (!this.corked) {
       this.corked = true;
       this.batchesInFlight++;
       this.transport.cork();
-      process.nextTick(this.uncork);
-      // Callbacks of one writev run together: the first frame's tells that the batch left.
-      this.socket.send(frame, this.batchLeft);
+      process.nextTick(this.endBatch);
     }
-    if (this.transport.writableLength > BATCH_FLUSH_BYTES) this.uncork();
+    this.framesSent++;
+    this.socket.send(frame, this.frameLeft);
+    if (this.transport.writableLength > BATCH_FLUSH_BYTES) {
+      // To the kernel now, and corked again for the rest of the batch.
+      this.transport.uncork();
+      this.transport.cork();
+    }
   }
 
   /** Batches written and not yet handed to the kernel. */
@@ -102,17 +110,27 @@ export class SocketWriter {
     this.options.onTooSlow?.(queued);
   }
 
-  /** Ends the batch: on the next tick, or earlier when it is large. */
-  private readonly uncork = (): void => {
-    if (!this.corked) return;
+  /** The turn is over: what it wrote goes out in one writev. */
+  private readonly endBatch = (): void => {
     this.corked = false;
+    this.batchEnds.push(this.framesSent);
     this.transport.uncork();
+    this.countBatchesLeft();
   };
 
-  private readonly batchLeft = (): void => {
-    this.batchesInFlight--;
-    if (this.batchesInFlight === 0) this.wakeIdle();
+  /** ws calls it once per frame, in order (also with an error when the socket died). */
+  private readonly frameLeft = (): void => {
+    this.framesLeft++;
+    this.countBatchesLeft();
   };
+
+  private countBatchesLeft(): void {
+    while (this.batchEnds.length > 0 && this.batchEnds[0]! <= this.framesLeft) {
+      this.batchEnds.shift();
+      this.batchesInFlight--;
+    }
+    if (this.batchesInFlight === 0) this.wakeIdle();
+  }
 
   private readonly wakeIdle = (): void => {
     for (const resolve of this.idle.splice(0)) resolve();
