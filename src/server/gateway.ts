@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
@@ -24,6 +24,7 @@ import { createServices, type Services } from "../services/index.js";
 import { openStore } from "../store/index.js";
 import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulator.js";
 import { createHttpApp } from "./http-app.js";
+import { createHttpServer } from "./http-server.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { metricsHandler, startMetricsListener } from "./metrics-endpoint.js";
@@ -122,7 +123,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     sweeper.unref();
     cleanup.push(async () => clearInterval(sweeper));
 
-    const httpServer: Server = createServer();
+    const httpServer: Server = createHttpServer(config.http);
     const schema = await schemaReady;
     const formatError = createErrorFormatter(log);
     const httpContext = async (authorization: string | undefined) => createContext(services, events, (await authenticator.authenticate(authorization)).tenantId);

@@ -1,3 +1,4 @@
+import { connect as tcpConnect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/gateway-harness.js";
 import { CREATE } from "../support/documents.js";
@@ -107,6 +108,69 @@ describe("who may read /metrics", () => {
     } finally {
       await production.close();
     }
+  });
+});
+
+/** A raw TCP client: what it received, and when the server closed it. */
+function rawClient(url: string): Promise<{ socket: Socket; received: () => string; closed: Promise<number> }> {
+  const { hostname, port } = new URL(url);
+  const socket = tcpConnect(Number(port), hostname);
+  const started = Date.now();
+  let text = "";
+  socket.on("data", (chunk) => (text += String(chunk)));
+  socket.on("error", () => {});
+  const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(Date.now() - started)));
+  return new Promise((resolve, reject) => socket.once("connect", () => resolve({ socket, received: () => text, closed })).once("error", reject));
+}
+
+/** Writes `text` one byte every `everyMs` until the socket closes. */
+function trickle(socket: Socket, text: string, everyMs: number): void {
+  let at = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed || at >= text.length) return clearInterval(timer);
+    socket.write(text[at++]!);
+  }, everyMs);
+  socket.once("close", () => clearInterval(timer));
+}
+
+describe("slow and piled-up clients", () => {
+  let slow: Harness;
+  beforeAll(async () => {
+    slow = await startHarness({ env: { HTTP_HEADERS_TIMEOUT_MS: "1000", HTTP_REQUEST_TIMEOUT_MS: "2000", HTTP_MAX_CONNECTIONS: "3" } });
+  });
+  afterAll(() => slow?.close());
+
+  it("closes a connection whose headers trickle in past HTTP_HEADERS_TIMEOUT_MS", { timeout: 20_000 }, async () => {
+    const client = await rawClient(slow.gateway.url);
+    client.socket.write("POST /graphql HTTP/1.1\r\nHost: localhost\r\n");
+    trickle(client.socket, "X-Slow: " + "a".repeat(200), 200);
+    const after = await client.closed;
+    expect(after).toBeLessThan(10_000); // Node's default: 60 s
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it("closes a connection whose body trickles in past HTTP_REQUEST_TIMEOUT_MS", { timeout: 20_000 }, async () => {
+    const client = await rawClient(slow.gateway.url);
+    const body = JSON.stringify({ query: "{ fingerprintLibraries { totalCount } }" });
+    client.socket.write(`POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    trickle(client.socket, body, 200);
+    const after = await client.closed;
+    expect(after).toBeLessThan(10_000); // Node's default: 300 s
+    expect(client.received()).not.toContain("totalCount");
+  });
+
+  it("refuses connections past HTTP_MAX_CONNECTIONS, and serves again once they close", async () => {
+    const held = await Promise.all([1, 2, 3].map(() => rawClient(slow.gateway.url)));
+    for (const client of held) client.socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"); // unfinished
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const extra = await rawClient(slow.gateway.url);
+    extra.socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    await extra.closed;
+    expect(extra.received()).toBe("");
+    for (const client of held) client.socket.destroy();
+    await Promise.all(held.map((client) => client.closed));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${slow.gateway.url}/healthz`)).status).toBe(200);
   });
 });
 
