@@ -123,6 +123,20 @@ const EnvSchema = z
     SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 
+    /** Bytes one WebSocket may have queued for a client that does not read before it is closed with 4413. */
+    SUBSCRIBER_MAX_QUEUED_BYTES: int(65_536, 1_073_741_824).default(16 * 1_048_576),
+    /** A client must send a request's headers within this, or the connection is closed (Node's default: 60 s). */
+    HTTP_HEADERS_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
+    /** ... and the whole request, body included, within this (Node's default: 300 s). */
+    HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(30_000),
+    /** Open connections (HTTP and WebSocket) past which new ones are refused. */
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+    /** /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Serve /metrics on its own listener (METRICS_HOST:METRICS_PORT) and not on PORT. */
+    METRICS_PORT: int(0, 65535).optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+
     EMULATOR_PORT: int(0, 65535).default(0),
     EMULATOR_ACTIVATION_DELAY_MS: int(0, 3_600_000).default(3_000),
   })
@@ -139,13 +153,30 @@ const EnvSchema = z
     if (env.BACKEND_RETRY_MIN_DELAY_MS > env.BACKEND_RETRY_MAX_DELAY_MS) {
       ctx.addIssue({ code: "custom", path: ["BACKEND_RETRY_MIN_DELAY_MS"], message: "must not exceed BACKEND_RETRY_MAX_DELAY_MS" });
     }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message: "must not exceed HTTP_REQUEST_TIMEOUT_MS" });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT (leave it unset to serve /metrics on PORT)" });
+    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   env: Env["NODE_ENV"];
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    maxConnections: number;
+  };
+  /**
+   * Where /metrics is served: on its own listener when `listen` is set, else on the main
+   * port unless `onMainPort` is false (production with neither a token nor a listener).
+   */
+  metrics: { token?: string; listen?: { host: string; port: number }; onMainPort: boolean };
   logLevel: Env["LOG_LEVEL"];
   databaseUrl: string;
   defaultTenant: string;
@@ -195,7 +226,7 @@ export interface Config {
    * header. Without a secret, `_service` and inline traces follow INTROSPECTION.
    */
   federation: { routerSecret?: string; routerSecretHeader: string };
-  events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number };
+  events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number; subscriberMaxQueuedBytes: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
   shutdownGraceMs: number;
   emulator: { port: number; activationDelayMs: number };
@@ -210,7 +241,7 @@ export class ConfigError extends Error {
 
 /** Names of settings whose values must never be printed. */
 // URLs may carry a password, so their values are not echoed either.
-export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "API_KEYS", "DATABASE_URL", "REDIS_URL", "ROUTER_SECRET"] as const;
+export const SECRET_SETTINGS = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "API_KEYS", "DATABASE_URL", "REDIS_URL", "ROUTER_SECRET", "METRICS_TOKEN"] as const;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -244,7 +275,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined;
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    },
+    metrics: {
+      token: env.METRICS_TOKEN,
+      listen: env.METRICS_PORT === undefined ? undefined : { host: env.METRICS_HOST, port: env.METRICS_PORT },
+      // In production an open /metrics on the public port is refused: a token or a listener of its own.
+      onMainPort: env.METRICS_PORT === undefined && (env.METRICS_TOKEN !== undefined || env.NODE_ENV !== "production"),
+    },
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,
     defaultTenant: env.DEFAULT_TENANT,
@@ -291,6 +334,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_MS,
       sweepLookbackMs: env.EVENT_SWEEP_LOOKBACK_MS,
       subscriberBuffer: env.SUBSCRIBER_BUFFER,
+      subscriberMaxQueuedBytes: env.SUBSCRIBER_MAX_QUEUED_BYTES,
     },
     watcher: {
       enabled: env.WATCHER_ENABLED,

@@ -118,6 +118,10 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
         for (const event of page) {
           this.replayed!.add(event.id);
           this.sink!.next(event);
+          if (this.sink!.full?.()) {
+            await this.sink!.drained?.();
+            if (this.ending) return;
+          }
         }
         if (page.length < REPLAY_PAGE) break;
         cursor = page.at(-1)!.id;

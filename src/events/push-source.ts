@@ -23,6 +23,12 @@ export interface EventSink<T> {
   /** Resolves once the backlog is empty, so a source can pace a long replay. */
   drained?(): Promise<void>;
   /**
+   * True when the reader has as much queued as it should take at once (e.g. half a
+   * socket's byte allowance): a replay waits for drained() before it hands over more, so a
+   * long history of large payloads never trips the reader's cap by itself.
+   */
+  full?(): boolean;
+  /**
    * Sinks with the same group are served one after the other in a fan-out; the sinks of
    * one socket share one, so the frames of one event leave that socket in one write.
    */

@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
@@ -24,8 +24,10 @@ import { openStore } from "../store/index.js";
 import { assignLegacyAccounts } from "./legacy-accounts.js";
 import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulator.js";
 import { createHttpApp } from "./http-app.js";
+import { createHttpServer } from "./http-server.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
+import { metricsHandler, startMetricsListener } from "./metrics-endpoint.js";
 import { httpStatusPlugin } from "./http-status.js";
 import { createOperationGuard } from "./operation-guard.js";
 import { createTenantRateLimiter } from "./rate-limit.js";
@@ -37,6 +39,8 @@ export interface RunningGateway {
   /** http://host:port */
   url: string;
   graphqlUrl: string;
+  /** Where /metrics is served (its own listener when METRICS_PORT is set); null when it is not served. */
+  metricsUrl: string | null;
   services: Services;
   events: EventRelay;
   /** Null when WATCHER_ENABLED=false. */
@@ -125,7 +129,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     sweeper.unref();
     cleanup.push(async () => clearInterval(sweeper));
 
-    const httpServer: Server = createServer();
+    const httpServer: Server = createHttpServer(config.http);
     const schema = await schemaReady;
     const httpContext = async (req: IncomingMessage) =>
       createContext(services, events, (await authenticator.authenticate(req.headers.authorization)).tenantId, routerCheck.proves(req.headers[routerCheck.header]));
@@ -156,11 +160,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.debug("graphql server started");
     cleanup.push(() => apollo.stop());
 
+    const scrape = metricsHandler(metrics, config.metrics.token);
+    let metricsListener: { url: string; close(): Promise<void> } | undefined;
+    if (config.metrics.listen) {
+      metricsListener = await startMetricsListener(config.metrics.listen, scrape);
+      cleanup.push(() => metricsListener!.close());
+    } else if (!config.metrics.onMainPort) {
+      log.warn("NODE_ENV=production and neither METRICS_TOKEN nor METRICS_PORT is set: /metrics is not served (see docs/security.md)");
+    }
     const app = createHttpApp({
       apollo,
       context: (req) => httpContext(req).catch((error) => Promise.reject(asHttpError(error))),
       store,
-      metrics,
+      metrics: config.metrics.onMainPort ? scrape : null,
       bodyLimit: config.limits.maxBodyBytes,
     });
     httpServer.on("request", app);
@@ -198,9 +210,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       maxMessageBytes: config.limits.maxBodyBytes,
       maxSubscriptionsPerConnection: config.limits.maxSubscriptionsPerConnection,
       maxSubscriptionsPerTenant: config.limits.maxSubscriptionsPerTenant,
+      maxQueuedBytes: config.events.subscriberMaxQueuedBytes,
+      onTooSlow: metrics.webSocketTooSlow,
       log,
     });
     cleanup.push(() => webSockets.close());
+    metrics.watchWebSockets(webSockets);
 
     let watcher: ActivationWatcher | null = null;
     if (config.watcher.enabled) {
@@ -231,7 +246,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     );
 
     let closed: Promise<void> | undefined;
-    return { url, graphqlUrl: `${url}/graphql`, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
+    const metricsUrl = metricsListener?.url ?? (config.metrics.onMainPort ? `${url}/metrics` : null);
+    return { url, graphqlUrl: `${url}/graphql`, metricsUrl, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
   } catch (error) {
     await stop();
     throw error;

@@ -5,8 +5,9 @@
  * link is relative, so they also work behind a reverse proxy's path prefix.
  */
 import express, { type Request, type Response, type Router } from "express";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { pageSecurityHeaders } from "./page-security.js";
 
 /** dist/graphiql, from the compiled gateway (dist/src/server) or from its source (src/server, under vitest). */
 export function findGraphiqlBundle(): string | null {
@@ -29,11 +30,13 @@ export function graphiqlRouter(bundleDir: string | null = findGraphiqlBundle()):
     res.redirect(301, `${path.slice(path.lastIndexOf("/") + 1)}/${query}`);
   });
   if (!bundleDir) {
-    router.use((_req, res) => {
+    router.use(pageSecurityHeaders(""), (_req, res) => {
       res.status(503).type("text/plain").send("GraphiQL is not built: run `npm run build` (it bundles it into dist/graphiql).\n");
     });
     return router;
   }
+  // The policy names index.html's inline <style> by its hash: read once, as the page is.
+  router.use(pageSecurityHeaders(readFileSync(`${bundleDir}index.html`, "utf8")));
   router.use(
     express.static(bundleDir, {
       index: "index.html",
@@ -51,9 +54,11 @@ export function graphiqlRouter(bundleDir: string | null = findGraphiqlBundle()):
 }
 
 /** GET /: what this is and where to go. */
-export function landingPage(_req: Request, res: Response): void {
-  res.setHeader("Cache-Control", "no-cache");
-  res.type("html").send(LANDING_PAGE);
+export function landingPage(req: Request, res: Response): void {
+  landingPageHeaders(req, res, () => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.type("html").send(LANDING_PAGE);
+  });
 }
 
 /**
@@ -99,3 +104,5 @@ const LANDING_PAGE = `<!doctype html>
   </body>
 </html>
 `;
+
+const landingPageHeaders = pageSecurityHeaders(LANDING_PAGE);

@@ -2,18 +2,21 @@
 import { expressMiddleware } from "@as-integrations/express5";
 import type { ApolloServer } from "@apollo/server";
 import express from "express";
-import type { IncomingMessage, RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Store } from "../store/ports.js";
 import { browserToGraphiql, graphiqlRouter, landingPage } from "./graphiql.js";
 import { jsonGraphqlRoute } from "./graphql-json-route.js";
-import type { GatewayMetrics } from "./metrics.js";
+
+/** How long /readyz waits for the database. */
+const READY_TIMEOUT_MS = 2_000;
 
 export interface HttpAppDeps {
   apollo: ApolloServer<GatewayContext>;
   context: (req: IncomingMessage) => Promise<GatewayContext>;
   store: Store;
-  metrics: GatewayMetrics;
+  /** GET /metrics on this port (see metrics-endpoint.ts); null: not served here. */
+  metrics: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
   /** JSON bodies above this are refused with 413 before parsing. */
   bodyLimit: number;
 }
@@ -41,18 +44,27 @@ function expressApp(deps: HttpAppDeps): express.Express {
     res.json({ status: "ok" });
   });
 
+  // A database that hangs (a dead network link) fails readiness in READY_TIMEOUT_MS rather
+  // than leaving the probe waiting.
   app.get("/readyz", async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await deps.store.ping();
+      await Promise.race([
+        deps.store.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS);
+        }),
+      ]);
       res.json({ status: "ready", database: deps.store.kind });
     } catch {
       res.status(503).json({ status: "unavailable", database: deps.store.kind, reason: "the database did not answer" });
+    } finally {
+      clearTimeout(timer);
     }
   });
 
-  app.get("/metrics", async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  const metrics = deps.metrics;
+  if (metrics) app.get("/metrics", (req, res) => metrics(req, res));
 
   app.get("/", landingPage);
   app.use("/graphiql", graphiqlRouter());

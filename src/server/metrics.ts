@@ -1,13 +1,25 @@
 /**
  * Prometheus metrics (prom-client): GraphQL operations by root field and outcome, backend
  * calls by action and outcome, and libraries by backend and status (read from the registry
- * at scrape time). Labels are bounded: root field names come from the schema and outcomes
- * from the contract's error codes, never from client-chosen strings.
+ * at scrape time). Labels are bounded: root field names come from the schema
+ * (operation-label.ts) and outcomes from the contract's error codes, never from
+ * client-chosen strings.
+ *
+ * A scrape answers even when the database does not: the library count is given
+ * LIBRARY_COUNT_TIMEOUT_MS, one query at a time, and a failure leaves that gauge empty and
+ * gateway_database_up at 0 (readiness, /readyz, is what fails then).
  */
 import type { ApolloServerPlugin } from "@apollo/server";
+import { ERROR_CODES } from "../domain/errors.js";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { BackendCallObserver } from "../backends/resilient-caller.js";
 import type { Store } from "../store/ports.js";
+import { operationLabel } from "./operation-label.js";
+
+/** How long a scrape waits for the library count before it answers without it. */
+export const LIBRARY_COUNT_TIMEOUT_MS = 2_000;
+const OUTCOMES: ReadonlySet<string> = new Set(ERROR_CODES);
+type LibraryCounts = Awaited<ReturnType<Store["libraries"]["countByBackendAndStatus"]>>;
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -40,17 +52,61 @@ export class GatewayMetrics {
 
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry });
+    // One count in flight at most, shared by both gauges of a scrape: scrapes against a
+    // database that hangs do not pile up queries. null: no answer in time.
+    let counting: Promise<LibraryCounts> | undefined;
+    const countLibraries = (): Promise<LibraryCounts | null> => {
+      counting ??= store.libraries.countByBackendAndStatus().finally(() => (counting = undefined));
+      return withTimeout(counting, LIBRARY_COUNT_TIMEOUT_MS).catch(() => null);
+    };
     new Gauge({
       name: "gateway_libraries",
-      help: "Libraries in the registry by backend and status (all tenants).",
+      help: "Libraries in the registry by backend and status (all tenants); empty when the database did not answer.",
       labelNames: ["backend", "status"],
       registers: [this.registry],
       async collect() {
+        const rows = await countLibraries();
         this.reset();
-        for (const row of await store.libraries.countByBackendAndStatus()) this.set({ backend: row.backend, status: row.status }, row.count);
+        for (const row of rows ?? []) this.set({ backend: row.backend, status: row.status }, row.count);
+      },
+    });
+    new Gauge({
+      name: "gateway_database_up",
+      help: "1 when the database answered this scrape's library count in time, else 0.",
+      registers: [this.registry],
+      async collect() {
+        this.set((await countLibraries()) ? 1 : 0);
       },
     });
   }
+
+  private readonly slowSubscriberCloses = new Counter({
+    name: "gateway_websocket_too_slow_closes_total",
+    help: "WebSockets closed with 4413 because more than SUBSCRIBER_MAX_QUEUED_BYTES waited for a client that did not read.",
+    registers: [this.registry],
+  });
+
+  /** Gauges read from the WebSocket endpoint at scrape time. */
+  watchWebSockets(endpoint: { readonly connections: number; readonly queuedBytes: number }): void {
+    new Gauge({
+      name: "gateway_websocket_connections",
+      help: "Open WebSocket connections.",
+      registers: [this.registry],
+      collect() {
+        this.set(endpoint.connections);
+      },
+    });
+    new Gauge({
+      name: "gateway_websocket_queued_bytes",
+      help: "Bytes written to WebSockets and not yet taken by the kernel, all sockets together.",
+      registers: [this.registry],
+      collect() {
+        this.set(endpoint.queuedBytes);
+      },
+    });
+  }
+
+  readonly webSocketTooSlow = (): void => this.slowSubscriberCloses.inc();
 
   readonly observeBackendCall: BackendCallObserver = ({ backend, action, outcome, seconds }) => {
     this.backendCalls.inc({ backend, action, outcome });
@@ -64,16 +120,12 @@ export class GatewayMetrics {
       async requestDidStart() {
         const started = performance.now();
         return {
-          async willSendResponse({ operation, errors, response }) {
-            const rootFields =
-              operation?.selectionSet.selections
-                .map((selection) => (selection.kind === "Field" ? selection.name.value : "fragment"))
-                .sort()
-                .join("+") || "unparsed";
+          async willSendResponse({ schema, document, operation, errors, response }) {
             const body = response.body.kind === "single" ? response.body.singleResult : undefined;
             const firstError = body?.errors?.[0] ?? errors?.[0];
-            const code = (firstError?.extensions?.code as string | undefined) ?? (firstError ? "error" : undefined);
-            const labels = { operation: rootFields, outcome: code ?? "ok" };
+            const code = firstError?.extensions?.code;
+            const outcome = !firstError ? "ok" : typeof code === "string" && OUTCOMES.has(code) ? code : "error";
+            const labels = { operation: operationLabel(schema, document, operation), outcome };
             operations.inc(labels);
             operationSeconds.observe(labels, (performance.now() - started) / 1000);
           },
@@ -81,4 +133,12 @@ export class GatewayMetrics {
       },
     };
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

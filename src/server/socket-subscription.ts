@@ -30,6 +30,8 @@ class SocketSink implements EventSink<object> {
   private waiting: SharedPayload[] | undefined;
   /** How the operation ends once the waiting payloads are out. */
   private ending: { error?: Error } | undefined;
+  /** Told when the waiting payloads are out (written, or the operation ended). */
+  private flushed: Array<() => void> = [];
 
   constructor(
     id: string,
@@ -61,8 +63,18 @@ class SocketSink implements EventSink<object> {
     return this.writer.backlog + (this.waiting?.length ?? 0);
   }
 
-  drained(): Promise<void> {
-    return this.writer.drained();
+  /** Once the waiting payloads are written and, if the socket holds much, it has drained. */
+  async drained(): Promise<void> {
+    if (this.waiting !== undefined) await new Promise<void>((resolve) => this.flushed.push(resolve));
+    if (this.writer.full || this.writer.backlog > 0) await this.writer.drained();
+  }
+
+  /**
+   * A payload still executing has no size yet: a replay waits for it before it hands over
+   * the next event, or a page of 500 would all be written at once when they settle.
+   */
+  full(): boolean {
+    return this.waiting !== undefined || this.writer.full;
   }
 
   /** The subscriptions of one socket are served together: one write per socket and event. */
@@ -88,13 +100,19 @@ class SocketSink implements EventSink<object> {
       waiting.shift();
       if (head.failure) {
         this.waiting = undefined;
-        return this.operation.end(head.failure);
+        this.operation.end(head.failure);
+        return this.wakeFlushed();
       }
       this.write(head.json!);
     }
     this.waiting = undefined;
     if (this.ending) this.operation.end(this.ending.error);
+    this.wakeFlushed();
   };
+
+  private wakeFlushed(): void {
+    for (const resolve of this.flushed.splice(0)) resolve();
+  }
 }
 
 /** The async iterator graphql-ws drives: yields nothing, settles when the operation ends. */

@@ -30,6 +30,8 @@ export interface WebSocketEndpoint {
   /** Closes every socket (code 1001, going away) and stops accepting new ones. */
   close(): Promise<void>;
   readonly connections: number;
+  /** Bytes written to every socket and not yet taken by the kernel. */
+  readonly queuedBytes: number;
 }
 
 /** Who opened a socket, decided once, at connection_init. */
@@ -56,6 +58,10 @@ export function startWebSocketEndpoint(options: {
   maxMessageBytes: number;
   maxSubscriptionsPerConnection: number;
   maxSubscriptionsPerTenant: number;
+  /** Bytes one socket may have queued before it is closed with 4413 (socket-writer.ts). */
+  maxQueuedBytes: number;
+  /** Told each time a socket is closed for being too slow. */
+  onTooSlow?: () => void;
   log: Pick<Logger, "warn" | "debug">;
 }): WebSocketEndpoint {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxMessageBytes });
@@ -70,7 +76,13 @@ export function startWebSocketEndpoint(options: {
   const writers = new WeakMap<WebSocket, SocketWriter>();
   const writerFor = ({ socket, request }: Extra) => {
     let writer = writers.get(socket);
-    if (!writer) writers.set(socket, (writer = new SocketWriter(socket, request.socket)));
+    if (!writer) {
+      const onTooSlow = (queuedBytes: number) => {
+        options.log.debug({ queuedBytes, limit: options.maxQueuedBytes }, "WebSocket closed: the client fell too far behind (4413)");
+        options.onTooSlow?.();
+      };
+      writers.set(socket, (writer = new SocketWriter(socket, request.socket, { maxQueuedBytes: options.maxQueuedBytes, onTooSlow })));
+    }
     return writer;
   };
   // Live subscriptions per tenant on this instance (the cap is per instance).
@@ -172,6 +184,11 @@ export function startWebSocketEndpoint(options: {
   return {
     get connections() {
       return wsServer.clients.size;
+    },
+    get queuedBytes() {
+      let total = 0;
+      for (const socket of wsServer.clients) total += socket.bufferedAmount;
+      return total;
     },
     async close() {
       await cleanup.dispose();

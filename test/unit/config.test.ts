@@ -16,7 +16,9 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.mode).toBe("embedded");
     expect(config.databaseUrl).toBe("file:./data/gateway.db");
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 4000 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 4000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 10_000 });
+    expect(config.metrics).toEqual({ token: undefined, listen: undefined, onMainPort: true });
+    expect(config.events.subscriberMaxQueuedBytes).toBe(16 * 1_048_576);
     expect(config.routing.modelBackends).toEqual({ VIDEO: "ICE", AUDIO: "ICE", IMAGE: "MPS", TEXT: "MPS" });
     expect(config.routing.fallbackOnQuota).toBe(true);
   });
@@ -59,5 +61,24 @@ describe("loadConfig", () => {
     expect(loadConfig({}).auth.jwt.allowNoExp).toBe(false);
     expect(loadConfig({ JWT_ALLOW_NO_EXP: "true" }).auth.jwt.allowNoExp).toBe(true);
     expect(problems({ JWT_ALLOW_NO_EXP: "maybe" })[0]).toMatch(/^JWT_ALLOW_NO_EXP: must be true or false/);
+  });
+
+  it("checks the serving limits: timeouts in order, a queued-bytes cap of at least 64 KiB", () => {
+    expect(problems({ HTTP_HEADERS_TIMEOUT_MS: "20000", HTTP_REQUEST_TIMEOUT_MS: "10000" })[0]).toMatch(/^HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(problems({ HTTP_REQUEST_TIMEOUT_MS: "10" })[0]).toMatch(/^HTTP_REQUEST_TIMEOUT_MS: /);
+    expect(problems({ HTTP_MAX_CONNECTIONS: "0" })[0]).toMatch(/^HTTP_MAX_CONNECTIONS: /);
+    expect(problems({ SUBSCRIBER_MAX_QUEUED_BYTES: "1000" })[0]).toMatch(/^SUBSCRIBER_MAX_QUEUED_BYTES: /);
+    expect(loadConfig({ HTTP_MAX_CONNECTIONS: "500", SUBSCRIBER_MAX_QUEUED_BYTES: "1048576" })).toMatchObject({ http: { maxConnections: 500 }, events: { subscriberMaxQueuedBytes: 1_048_576 } });
+  });
+
+  it("keeps /metrics off the public port in production unless a token or a listener of its own is set", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).metrics).toEqual({ token: undefined, listen: undefined, onMainPort: false });
+    expect(loadConfig({ NODE_ENV: "production", METRICS_TOKEN: "0123456789abcdef0123" }).metrics.onMainPort).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", METRICS_PORT: "9464" }).metrics).toEqual({ token: undefined, listen: { host: "127.0.0.1", port: 9464 }, onMainPort: false });
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_HOST: "10.0.0.5" }).metrics.listen).toEqual({ host: "10.0.0.5", port: 9464 });
+    const short = problems({ METRICS_TOKEN: "short-secret" });
+    expect(short[0]).toMatch(/^METRICS_TOKEN: must be at least 16 characters$/);
+    expect(short.join("\n")).not.toContain("short-secret");
+    expect(problems({ PORT: "4000", METRICS_PORT: "4000" })[0]).toMatch(/^METRICS_PORT: must differ from PORT/);
   });
 });

@@ -28,6 +28,7 @@ describe("the browser pages over HTTP", () => {
     expect(html).toContain("Fingerprint Gateway");
     for (const link of ["graphiql/", "healthz", "readyz", "metrics"]) expect(html).toContain(`href="${link}"`);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expectPageSecurityHeaders(response);
   });
 
   it("serves GraphiQL under /graphiql/, with relative asset URLs and long-lived caching for hashed assets", async () => {
@@ -38,12 +39,14 @@ describe("the browser pages over HTTP", () => {
     const page = await fetch(`${h.gateway.url}/graphiql/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-cache");
+    expectPageSecurityHeaders(page);
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((match) => match[1]!);
     expect(assets).toHaveLength(2);
     for (const asset of assets) {
       const response = await fetch(`${h.gateway.url}/graphiql/${asset}`);
       expect(response.status).toBe(200);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
       if (asset.endsWith(".css")) expect(await response.text()).not.toMatch(/@import|url\(\s*["']?(?!data:)/);
       else await response.arrayBuffer();
@@ -62,6 +65,18 @@ describe("the browser pages over HTTP", () => {
   });
 });
 
+/** What a browser needs to refuse framing, sniffing and anything not from the gateway. */
+function expectPageSecurityHeaders(response: Response): void {
+  const csp = response.headers.get("content-security-policy") ?? "";
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).not.toContain("unsafe-");
+  expect(response.headers.get("x-frame-options")).toBe("DENY");
+  expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+}
+
 if (browserAvailable("GraphiQL in chromium")) {
   describe("GraphiQL in chromium", () => {
     let browser: Browser;
@@ -69,6 +84,7 @@ if (browserAvailable("GraphiQL in chromium")) {
     const requests: Array<{ url: string; method: string; authorization?: string }> = [];
     const webSockets: string[] = [];
     const pageErrors: string[] = [];
+    const cspViolations: string[] = [];
 
     beforeAll(async () => {
       browser = await launchBrowser();
@@ -76,6 +92,15 @@ if (browserAvailable("GraphiQL in chromium")) {
       page.on("request", (request) => requests.push({ url: request.url(), method: request.method(), authorization: request.headers()["authorization"] }));
       page.on("websocket", (socket) => webSockets.push(socket.url()));
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      // Chromium reports each Content Security Policy violation on the console.
+      page.on("console", (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+      });
+      await browser.context.addInitScript(() => {
+        // Runs in the page: the DOM's `document`, which this Node project's types do not declare.
+        const page = (globalThis as unknown as { document: { addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void): void } }).document;
+        page.addEventListener("securitypolicyviolation", (event) => console.error(`Refused to load (CSP ${event.violatedDirective}): ${event.blockedURI}`));
+      });
       mkdirSync(ARTIFACTS, { recursive: true });
     });
     afterAll(() => browser?.close());
@@ -164,6 +189,7 @@ if (browserAvailable("GraphiQL in chromium")) {
       expect(webSockets.filter((url) => new URL(url).host !== origin.host)).toEqual([]);
       expect(requests.length).toBeGreaterThan(4);
       expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
     });
   });
 }
