@@ -207,13 +207,33 @@ function table(results: Array<Awaited<ReturnType<typeof run>>>): string {
   return lines.join("\n");
 }
 
+/**
+ * How busy the database server is right now, so figures from a shared machine can be read:
+ * the time PostgreSQL takes to count a 3,000,000-row series (pure CPU, no table).
+ */
+async function calibrationMs(): Promise<number> {
+  return withPg(POSTGRES_URL, async (client) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await client.query("SELECT count(*) FROM generate_series(1, 3000000)");
+      times.push(performance.now() - started);
+    }
+    return r1(times.sort((a, b) => a - b)[1]);
+  });
+}
+
 async function main() {
   const results = [];
+  const calibration = { before: await calibrationMs(), after: 0 };
+  log(`calibration: PostgreSQL counts generate_series(1, 3000000) in ${calibration.before} ms (lower is a quieter machine)`);
   for (const size of PG_SIZES) results.push(await run("postgresql", size));
   for (const size of SQLITE_SIZES) results.push(await run("sqlite", size));
+  calibration.after = await calibrationMs();
+  log(`calibration: ${calibration.after} ms after the run`);
   mkdirSync(dirname(OUT), { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, loadAverage1m: r1(loadavg()[0]) };
-  writeFileSync(OUT, JSON.stringify({ at: new Date().toISOString(), machine, samples: SAMPLES, connections: CONNECTIONS, seconds: SECONDS, results }, null, 2) + "\n");
+  writeFileSync(OUT, JSON.stringify({ at: new Date().toISOString(), machine, calibrationMs: calibration, samples: SAMPLES, connections: CONNECTIONS, seconds: SECONDS, results }, null, 2) + "\n");
   console.log(table(results));
   log(`wrote ${OUT}`);
 }
