@@ -14,13 +14,14 @@
  * connection) and always sees what an awaited write committed before it. They need no place
  * in the queue, and run synchronously like the adapter's own statements.
  *
- * The SQL matches what Prisma sends for the same filters (see library-repository.ts), except
- * that "%", "_" and "\" in nameContains are escaped (LIKE ... ESCAPE '\') on SQLite too, which
- * Prisma cannot do there; the result is the literal substring match the repository promises.
+ * The name filter is the condition of like-pattern.ts, shared with the count (library-counts.ts):
+ * a literal substring ("%", "_" and "\" escaped), case-insensitive, and on PostgreSQL the
+ * expression its trigram index is built on.
  */
 import type { Database, Statement } from "better-sqlite3";
 import type { Pool } from "pg";
 import type { Library } from "../domain/library.js";
+import { containsPattern, nameContainsSql, type Dialect } from "./like-pattern.js";
 import { toLibrary, type LibraryColumns } from "./mapping.js";
 import type { LibraryCursor, LibraryFilter } from "./ports.js";
 
@@ -72,19 +73,14 @@ function shapeOf(filter: LibraryFilter, after: LibraryCursor | undefined): numbe
   return shape;
 }
 
-/** LIKE pattern for a literal substring, backslash as the escape character. */
-function containsPattern(term: string): string {
-  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** The page SQL for a shape; `param(n)` writes the n-th placeholder (1-based). */
-function pageSql(shape: number, quote: (name: string) => string, param: (n: number) => string, nameMatch: string, timestamp: string): string {
+function pageSql(shape: number, quote: (name: string) => string, param: (n: number) => string, dialect: Dialect, timestamp: string): string {
   const where = [`${quote("tenantId")} = ${param(1)}`];
   let n = 1;
   EQUALS.forEach((key, bit) => {
     if (shape & (1 << bit)) where.push(`${quote(key)} = ${param(++n)}`);
   });
-  if (shape & (1 << 4)) where.push(`${quote("name")} ${nameMatch} ${param(++n)} ESCAPE '\\'`);
+  if (shape & (1 << 4)) where.push(nameContainsSql(dialect, quote("name"), param(++n)));
   // Row-value comparison: an index range scan on (tenantId, createdAt, id) however deep the page.
   if (shape & (1 << 5)) where.push(`(${quote("createdAt")}, ${quote("id")}) > (${param(++n)}${timestamp}, ${param(++n)})`);
   return (
@@ -142,7 +138,7 @@ class SqliteHotReads implements HotLibraryReads {
     const shape = shapeOf(filter, after);
     let statement = this.pages.get(shape);
     if (!statement) {
-      statement = this.reader().prepare(pageSql(shape, (name) => name, () => "?", "LIKE", ""));
+      statement = this.reader().prepare(pageSql(shape, (name) => name, () => "?", "sqlite", ""));
       this.pages.set(shape, statement);
     }
     const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteTime)) as SqlRow[];
@@ -180,7 +176,7 @@ class PostgresHotReads implements HotLibraryReads {
     const shape = shapeOf(filter, after);
     let text = this.texts.get(shape);
     if (!text) {
-      text = pageSql(shape, PostgresHotReads.quote, (n) => `$${n}`, "ILIKE", "::timestamp(3)").replace(
+      text = pageSql(shape, PostgresHotReads.quote, (n) => `$${n}`, "postgresql", "::timestamp(3)").replace(
         /^SELECT .*? FROM/,
         `SELECT ${PostgresHotReads.select} FROM`,
       );

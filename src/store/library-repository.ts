@@ -7,7 +7,9 @@
  * next page, so no second COUNT query is needed for hasNextPage.
  *
  * The hot reads (a page, and libraries by id for the request's DataLoader) skip Prisma and run
- * prepared statements on the driver (hot-reads.ts); everything else goes through Prisma.
+ * prepared statements on the driver (hot-reads.ts), and so does totalCount (library-counts.ts:
+ * trigger-kept counts per tenant, backend, model, status and region); everything else goes
+ * through Prisma.
  *
  * Status changes the watcher and refreshes observe go through `transition`, a compare-and-set
  * that writes the row and appends its LibraryEvent in one transaction. updatedAt is always
@@ -22,6 +24,7 @@ import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, shardOf, UNSETTLED_STATUSES } f
 import type { UseDb } from "./client.js";
 import { createHotReads, type DirectDriver, type HotLibraryReads } from "./hot-reads.js";
 import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
+import { LibraryCounts } from "./library-counts.js";
 import { librarySnapshot, toLibrary, toLibraryEvent } from "./mapping.js";
 import {
   DuplicateLibraryError,
@@ -44,6 +47,7 @@ export const LEGACY_ACCOUNT_PREFIX = "legacy:";
 
 export class PrismaLibraryRepository implements LibraryRepository {
   private readonly hot: HotLibraryReads;
+  private readonly counts: LibraryCounts;
 
   constructor(
     private readonly use: UseDb,
@@ -52,6 +56,7 @@ export class PrismaLibraryRepository implements LibraryRepository {
     private readonly now: Clock = () => new Date(),
   ) {
     this.hot = createHotReads(driver);
+    this.counts = new LibraryCounts(driver);
   }
 
   async findById(tenantId: string, id: string): Promise<Library | null> {
@@ -103,23 +108,9 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return rows.map(toLibrary);
   }
 
+  /** Exact; from the trigger-kept counts, or the name index's hits (library-counts.ts). */
   async count(tenantId: string, filter: LibraryFilter): Promise<number> {
-    const where = this.filterWhere(tenantId, filter);
-    if (this.needsLiteralNameCheck(filter)) {
-      const names = await this.use((db) => db.library.findMany({ where, select: { name: true } }));
-      return names.filter((row) => nameMatches(row.name, filter.nameContains!)).length;
-    }
-    return this.use((db) => db.library.count({ where }));
-  }
-
-  /**
-   * SQLite, with "%" or "_" in nameContains: Prisma's LIKE does not escape them and SQLite's
-   * LIKE has no escape character unless the query names one, which Prisma does not. The LIKE
-   * still finds every real match (a wildcard also matches itself), so count drops the extra
-   * ones here. (Pages escape them in their own SQL, hot-reads.ts.)
-   */
-  private needsLiteralNameCheck(filter: LibraryFilter): boolean {
-    return this.kind === "sqlite" && !!filter.nameContains && /[%_]/.test(filter.nameContains);
+    return this.counts.count(tenantId, filter);
   }
 
   async insert(library: NewLibrary): Promise<Library> {
@@ -342,37 +333,4 @@ export class PrismaLibraryRepository implements LibraryRepository {
       { cause: error },
     );
   }
-
-  private filterWhere(tenantId: string, filter: LibraryFilter): Prisma.LibraryWhereInput {
-    return {
-      tenantId,
-      ...(filter.backend !== undefined ? { backend: filter.backend } : {}),
-      ...(filter.model !== undefined ? { model: filter.model } : {}),
-      ...(filter.status !== undefined ? { status: filter.status } : {}),
-      ...(filter.region !== undefined ? { region: filter.region } : {}),
-      ...(filter.nameContains
-        ? {
-            // PostgreSQL: ILIKE, with the LIKE wildcards escaped (Prisma passes them through).
-            // SQLite: Prisma's LIKE is case-insensitive already, for ASCII letters only (SQLite
-            // without ICU does not fold "É" to "é"); its client rejects `mode`. Wildcards in
-            // the term are dealt with by needsLiteralNameCheck (pages use their own SQL).
-            name:
-              this.kind === "postgresql"
-                ? { contains: escapeLike(filter.nameContains), mode: "insensitive" as const }
-                : { contains: filter.nameContains },
-          }
-        : {}),
-    };
-  }
-}
-
-/** PostgreSQL LIKE/ILIKE: backslash is the default escape character. */
-function escapeLike(term: string): string {
-  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** The SQLite LIKE match without wildcards: substring, ASCII letters folded. */
-function nameMatches(name: string, term: string): boolean {
-  const fold = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return fold(name).includes(fold(term));
 }

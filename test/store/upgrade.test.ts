@@ -117,6 +117,11 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
     expect(store.migration.path).toBe("slow");
     expect(store.migration.applied).toEqual(shipped.slice(1));
 
+    // The per-key library counts start from the rows already there (library_counts backfill).
+    expect(await store.libraries.count("tenant-old", {})).toBe(ids.length);
+    expect(await store.libraries.count("tenant-old", { backend: "MPS", model: "AUDIO", status: "PAUSED", region: "cn-shanghai" })).toBe(ids.length);
+    expect(await store.libraries.count("tenant-old", { status: "ACTIVE" })).toBe(0);
+
     // Every old row is in its shard.
     const check = await connect(parseDatabaseUrl(db.url), () => {});
     try {
