@@ -3,7 +3,7 @@
  *
  *  - Without nameContains: a sum over "LibraryCount", the per (tenant, backend, model, status,
  *    region) counts that triggers on "Library" keep in the transaction of every insert,
- *    status change and delete (migration 20261203093746_library_counts). A tenant has at
+ *    status change and delete (migration 20261203100000_library_counts). A tenant has at
  *    most backends x models x statuses x regions such rows (a few hundred), so this costs the
  *    same at 10 libraries or 10 million.
  *  - With nameContains: COUNT(*) over the rows the name matches, with the same condition as
