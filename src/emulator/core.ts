@@ -3,8 +3,11 @@
  * the in-process control twin. One instance per running emulator.
  */
 import { NonceCache } from "./auth/nonce-cache.js";
+import { ContentRuntime } from "./content/runtime.js";
 import { FaultRegistry } from "./faults.js";
+import type { FingerprintEngine } from "./fingerprint/contract.js";
 import type { EmulatorAccount, ResolvedOptions } from "./options.js";
+import type { OssObjects } from "./oss/contract.js";
 import type { EmulatorSettings } from "./settings.js";
 import { EmulatorState } from "./state.js";
 import { Throttle } from "./throttle.js";
@@ -17,6 +20,12 @@ export class EmulatorCore {
   readonly throttle = new Throttle();
   readonly nonces = new NonceCache();
   readonly log: (line: string) => void;
+  /** The OSS stand-in content jobs read media from and publish results to. */
+  oss: OssObjects | undefined;
+  /** Set at start, closed at stop. */
+  engine: FingerprintEngine | undefined;
+  /** Content jobs and stored files; they follow their library out of the state. */
+  readonly content: ContentRuntime;
   /** Seams for tests; production uses the real clock and Math.random. */
   now: () => number = Date.now;
   random: () => number = Math.random;
@@ -25,6 +34,16 @@ export class EmulatorCore {
     this.settings = options.settings;
     this.accounts = new Map(options.accounts.map((a) => [a.accessKeyId, a]));
     this.log = options.log;
+    this.oss = options.ossObjects;
+    this.content = new ContentRuntime({
+      state: this.state,
+      settings: () => this.settings,
+      now: () => this.now(),
+      log: (line) => this.log(line),
+      oss: () => this.oss,
+      engine: () => this.engine,
+    });
+    this.state.onLibraryRemoved.push((id) => (id === null ? this.content.reset() : this.content.dropLibrary(id)));
   }
 
   /** Reset: resources, faults, nonces and throttle state go; settings and accounts stay. */

@@ -11,6 +11,7 @@ export { DEFAULT_DEV_ACCOUNT } from "./options.js";
 export type { EmulatorAccount, EmulatorOptions } from "./options.js";
 export { ControlError } from "./control.js";
 export type { EmulatorControl, EmulatorStateView, JobView, LibraryView } from "./control.js";
+export type { ContentJobView, ContentStateView } from "./content/control.js";
 export type { ActiveFault, FaultSpec } from "./faults.js";
 export { DEFAULT_QPS_LIMITS, SettingsError } from "./settings.js";
 export type { EmulatorSettings, SettingsPatch } from "./settings.js";
@@ -34,7 +35,14 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   const resolved = resolveOptions(options);
   const core = new EmulatorCore(resolved);
   const control = createControl(core);
-  const server = await listen(core, control, resolved.host, resolved.port);
+  if (resolved.fingerprintEngine) core.engine = await resolved.fingerprintEngine();
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(core, control, resolved.host, resolved.port);
+  } catch (e) {
+    await core.engine?.close();
+    throw e;
+  }
   const hostPart = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
   const endpoint = `${hostPart}:${server.port}`;
   return {
@@ -43,6 +51,12 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
     port: server.port,
     accounts: resolved.accounts.map((a) => ({ ...a })),
     control,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await core.content.close();
+      const engine = core.engine;
+      core.engine = undefined;
+      await engine?.close();
+    },
   };
 }

@@ -2,7 +2,9 @@
  * Options of startEmulator() and their defaults. Validation happens here so a typo in
  * an embedding gateway's configuration fails at start, not on the first request.
  */
-import { DEFAULT_QPS_LIMITS, SettingsError, checkCount, checkQpsLimits, checkRegion, type EmulatorSettings } from "./settings.js";
+import type { FingerprintEngine } from "./fingerprint/contract.js";
+import type { OssObjects } from "./oss/contract.js";
+import { DEFAULT_QPS_LIMITS, SettingsError, checkCount, checkQpsLimits, checkRatio, checkRegion, type EmulatorSettings } from "./settings.js";
 
 export interface EmulatorAccount {
   accessKeyId: string;
@@ -20,7 +22,18 @@ export interface EmulatorOptions {
   libraryQuota?: number;
   qpsLimits?: Partial<Record<string, number>>;
   clockSkewToleranceMs?: number;
+  /** Content jobs: time Queuing before they start (default 1000). */
+  jobQueueDelayMs?: number;
+  /** Content jobs: analysis seconds per media second (default 0.5; 0 = instant). */
+  jobSecondsPerMediaSecond?: number;
   log?: (line: string) => void;
+  /**
+   * Makes the fingerprint engine at start (closed at stop). Default: the emulator's own
+   * worker-thread engine once it is built in; tests may pass another.
+   */
+  fingerprintEngine?: () => FingerprintEngine | Promise<FingerprintEngine>;
+  /** The OSS stand-in the content jobs read media from and publish results to. */
+  ossObjects?: OssObjects;
 }
 
 /**
@@ -38,6 +51,8 @@ export interface ResolvedOptions {
   accounts: EmulatorAccount[];
   settings: EmulatorSettings;
   log: (line: string) => void;
+  fingerprintEngine?: () => FingerprintEngine | Promise<FingerprintEngine>;
+  ossObjects?: OssObjects;
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
@@ -63,6 +78,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     port,
     accounts,
     log: options.log ?? (() => {}),
+    ...(options.fingerprintEngine !== undefined ? { fingerprintEngine: options.fingerprintEngine } : {}),
+    ...(options.ossObjects !== undefined ? { ossObjects: options.ossObjects } : {}),
     settings: {
       region: checkRegion("region", options.region ?? "cn-shanghai"),
       activationDelayMs: checkCount("activationDelayMs", options.activationDelayMs ?? 3000),
@@ -71,6 +88,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       libraryQuota: checkCount("libraryQuota", options.libraryQuota ?? 5),
       qpsLimits: qps,
       clockSkewToleranceMs: checkCount("clockSkewToleranceMs", options.clockSkewToleranceMs ?? 15 * 60 * 1000),
+      jobQueueDelayMs: checkCount("jobQueueDelayMs", options.jobQueueDelayMs ?? 1000),
+      jobSecondsPerMediaSecond: checkRatio("jobSecondsPerMediaSecond", options.jobSecondsPerMediaSecond ?? 0.5),
     },
   };
 }
