@@ -4,6 +4,7 @@
  */
 import { NonceCache } from "./auth/nonce-cache.js";
 import { FaultRegistry } from "./faults.js";
+import { OssStore } from "./oss/store.js";
 import type { EmulatorAccount, ResolvedOptions } from "./options.js";
 import type { EmulatorSettings } from "./settings.js";
 import { EmulatorState } from "./state.js";
@@ -16,6 +17,8 @@ export class EmulatorCore {
   readonly faults = new FaultRegistry();
   readonly throttle = new Throttle();
   readonly nonces = new NonceCache();
+  /** The OSS stand-in's buckets and objects (its in-process face: oss/contract.ts OssObjects). */
+  readonly oss: OssStore;
   readonly log: (line: string) => void;
   /** Seams for tests; production uses the real clock and Math.random. */
   now: () => number = Date.now;
@@ -25,10 +28,12 @@ export class EmulatorCore {
     this.settings = options.settings;
     this.accounts = new Map(options.accounts.map((a) => [a.accessKeyId, a]));
     this.log = options.log;
+    this.oss = new OssStore({ accounts: this.accounts, now: () => this.now(), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) });
   }
 
-  /** Reset: resources, faults, nonces and throttle state go; settings and accounts stay. */
+  /** Reset: resources (OSS buckets and objects too), faults, nonces and throttle state go; settings and accounts stay. */
   reset(): void {
+    this.oss.clear();
     this.state.clear();
     this.faults.clear();
     this.nonces.clear();

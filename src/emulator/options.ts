@@ -20,6 +20,13 @@ export interface EmulatorOptions {
   libraryQuota?: number;
   qpsLimits?: Partial<Record<string, number>>;
   clockSkewToleranceMs?: number;
+  /**
+   * Parent folder of the OSS stand-in's object files. Each emulator instance makes its own
+   * `oss-XXXXXX` folder inside it and removes that folder on close. Default: the OS temp folder.
+   */
+  dataDir?: string;
+  /** Largest OSS object (PutObject body, UploadPart, completed multipart) in bytes; default 1 GiB. */
+  ossMaxObjectBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -37,8 +44,12 @@ export interface ResolvedOptions {
   port: number;
   accounts: EmulatorAccount[];
   settings: EmulatorSettings;
+  dataDir?: string;
   log: (line: string) => void;
 }
+
+/** 1 GiB: room for real media files without letting a runaway upload fill a developer's disk. */
+export const DEFAULT_OSS_MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const accounts = (options.accounts ?? [DEFAULT_DEV_ACCOUNT]).map((a) => ({ ...a }));
@@ -62,6 +73,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     host: options.host ?? "127.0.0.1",
     port,
     accounts,
+    ...(options.dataDir !== undefined ? { dataDir: checkDataDir(options.dataDir) } : {}),
     log: options.log ?? (() => {}),
     settings: {
       region: checkRegion("region", options.region ?? "cn-shanghai"),
@@ -71,8 +83,14 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       libraryQuota: checkCount("libraryQuota", options.libraryQuota ?? 5),
       qpsLimits: qps,
       clockSkewToleranceMs: checkCount("clockSkewToleranceMs", options.clockSkewToleranceMs ?? 15 * 60 * 1000),
+      ossMaxObjectBytes: checkCount("ossMaxObjectBytes", options.ossMaxObjectBytes ?? DEFAULT_OSS_MAX_OBJECT_BYTES),
     },
   };
+}
+
+function checkDataDir(dir: unknown): string {
+  if (typeof dir !== "string" || dir.trim() === "") throw new SettingsError(`dataDir must be a folder path, got ${JSON.stringify(dir)}.`);
+  return dir;
 }
 
 function withoutUndefined(o: Partial<Record<string, number>>): Record<string, number> {

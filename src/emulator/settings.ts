@@ -15,6 +15,8 @@ export interface EmulatorSettings {
   /** Requests per second per account, by action. */
   qpsLimits: Record<string, number>;
   clockSkewToleranceMs: number;
+  /** Largest object the OSS stand-in accepts, in bytes (EntityTooLarge above). */
+  ossMaxObjectBytes: number;
 }
 
 /** What PATCH /_emulator/settings accepts. qpsLimits is merged into the current map. */
@@ -25,6 +27,7 @@ export interface SettingsPatch {
   deleteJobDelayMs?: number;
   libraryQuota?: number;
   qpsLimits?: Partial<Record<string, number>>;
+  ossMaxObjectBytes?: number;
 }
 
 /**
@@ -46,7 +49,7 @@ export class SettingsError extends Error {
 }
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const PATCHABLE = new Set(["region", "activationDelayMs", "activationJitterMs", "deleteJobDelayMs", "libraryQuota", "qpsLimits"]);
+const PATCHABLE = new Set(["region", "activationDelayMs", "activationJitterMs", "deleteJobDelayMs", "libraryQuota", "qpsLimits", "ossMaxObjectBytes"]);
 
 /** Returns a new settings object with the patch applied, or throws SettingsError naming the bad field. */
 export function applySettingsPatch(current: EmulatorSettings, patch: unknown): EmulatorSettings {
@@ -65,6 +68,7 @@ export function applySettingsPatch(current: EmulatorSettings, patch: unknown): E
   if (p.activationJitterMs !== undefined) next.activationJitterMs = checkCount("activationJitterMs", p.activationJitterMs);
   if (p.deleteJobDelayMs !== undefined) next.deleteJobDelayMs = checkCount("deleteJobDelayMs", p.deleteJobDelayMs);
   if (p.libraryQuota !== undefined) next.libraryQuota = checkCount("libraryQuota", p.libraryQuota);
+  if (p.ossMaxObjectBytes !== undefined) next.ossMaxObjectBytes = checkCount("ossMaxObjectBytes", p.ossMaxObjectBytes);
   if (p.qpsLimits !== undefined) Object.assign(next.qpsLimits, checkQpsLimits(p.qpsLimits));
   return next;
 }
