@@ -6,8 +6,8 @@ import { NonceCache } from "./auth/nonce-cache.js";
 import { ContentRuntime } from "./content/runtime.js";
 import { FaultRegistry } from "./faults.js";
 import type { FingerprintEngine } from "./fingerprint/contract.js";
+import { OssStore } from "./oss/store.js";
 import type { EmulatorAccount, ResolvedOptions } from "./options.js";
-import type { OssObjects } from "./oss/contract.js";
 import type { EmulatorSettings } from "./settings.js";
 import { EmulatorState } from "./state.js";
 import { Throttle } from "./throttle.js";
@@ -19,9 +19,9 @@ export class EmulatorCore {
   readonly faults = new FaultRegistry();
   readonly throttle = new Throttle();
   readonly nonces = new NonceCache();
+  /** The OSS stand-in's buckets and objects (its in-process face: oss/contract.ts OssObjects). */
+  readonly oss: OssStore;
   readonly log: (line: string) => void;
-  /** The OSS stand-in content jobs read media from and publish results to. */
-  oss: OssObjects | undefined;
   /** Set at start, closed at stop. */
   engine: FingerprintEngine | undefined;
   /** Content jobs and stored files; they follow their library out of the state. */
@@ -34,7 +34,7 @@ export class EmulatorCore {
     this.settings = options.settings;
     this.accounts = new Map(options.accounts.map((a) => [a.accessKeyId, a]));
     this.log = options.log;
-    this.oss = options.ossObjects;
+    this.oss = new OssStore({ accounts: this.accounts, now: () => this.now(), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) });
     this.content = new ContentRuntime({
       state: this.state,
       settings: () => this.settings,
@@ -46,8 +46,9 @@ export class EmulatorCore {
     this.state.onLibraryRemoved.push((id) => (id === null ? this.content.reset() : this.content.dropLibrary(id)));
   }
 
-  /** Reset: resources, faults, nonces and throttle state go; settings and accounts stay. */
+  /** Reset: resources (OSS buckets and objects too), faults, nonces and throttle state go; settings and accounts stay. */
   reset(): void {
+    this.oss.clear();
     this.state.clear();
     this.faults.clear();
     this.nonces.clear();

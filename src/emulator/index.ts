@@ -17,6 +17,8 @@ export { DEFAULT_QPS_LIMITS, SettingsError } from "./settings.js";
 export type { EmulatorSettings, SettingsPatch } from "./settings.js";
 export type { SnapshotSummary } from "./snapshot.js";
 export { ICE, MPS } from "./services/actions.js";
+export type { BucketInfo, OssObjects, StoredObjectInfo } from "./oss/contract.js";
+import type { OssObjects } from "./oss/contract.js";
 
 export interface RunningEmulator {
   /** "http://127.0.0.1:PORT" */
@@ -27,6 +29,8 @@ export interface RunningEmulator {
   accounts: EmulatorAccount[];
   /** In-process twin of the HTTP control API. */
   control: EmulatorControl;
+  /** The OSS stand-in's in-process face (the same object as the core's `oss`). */
+  oss: OssObjects;
   /** Stops the server, ends pending injected latencies and closes keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -41,18 +45,22 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
     server = await listen(core, control, resolved.host, resolved.port);
   } catch (e) {
     await core.engine?.close();
+    core.oss.dispose();
     throw e;
   }
   const hostPart = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
   const endpoint = `${hostPart}:${server.port}`;
+  core.oss.baseUrl = `http://${endpoint}`;
   return {
     url: `http://${endpoint}`,
     endpoint,
     port: server.port,
     accounts: resolved.accounts.map((a) => ({ ...a })),
     control,
+    oss: core.oss,
     close: async () => {
       await server.close();
+      core.oss.dispose();
       await core.content.close();
       const engine = core.engine;
       core.engine = undefined;

@@ -19,6 +19,8 @@ export interface EmulatorSettings {
   jobQueueDelayMs: number;
   /** Analysis time per second of media (text: per 50 characters; image: per image). 0 = instant. */
   jobSecondsPerMediaSecond: number;
+  /** Largest object the OSS stand-in accepts, in bytes (EntityTooLarge above). */
+  ossMaxObjectBytes: number;
 }
 
 /** What PATCH /_emulator/settings accepts. qpsLimits is merged into the current map. */
@@ -31,6 +33,7 @@ export interface SettingsPatch {
   qpsLimits?: Partial<Record<string, number>>;
   jobQueueDelayMs?: number;
   jobSecondsPerMediaSecond?: number;
+  ossMaxObjectBytes?: number;
 }
 
 /**
@@ -73,6 +76,7 @@ const PATCHABLE = new Set([
   "qpsLimits",
   "jobQueueDelayMs",
   "jobSecondsPerMediaSecond",
+  "ossMaxObjectBytes",
 ]);
 
 /** Returns a new settings object with the patch applied, or throws SettingsError naming the bad field. */
@@ -92,6 +96,7 @@ export function applySettingsPatch(current: EmulatorSettings, patch: unknown): E
   if (p.activationJitterMs !== undefined) next.activationJitterMs = checkCount("activationJitterMs", p.activationJitterMs);
   if (p.deleteJobDelayMs !== undefined) next.deleteJobDelayMs = checkCount("deleteJobDelayMs", p.deleteJobDelayMs);
   if (p.libraryQuota !== undefined) next.libraryQuota = checkCount("libraryQuota", p.libraryQuota);
+  if (p.ossMaxObjectBytes !== undefined) next.ossMaxObjectBytes = checkCount("ossMaxObjectBytes", p.ossMaxObjectBytes);
   if (p.qpsLimits !== undefined) Object.assign(next.qpsLimits, checkQpsLimits(p.qpsLimits));
   if (p.jobQueueDelayMs !== undefined) next.jobQueueDelayMs = checkCount("jobQueueDelayMs", p.jobQueueDelayMs);
   if (p.jobSecondsPerMediaSecond !== undefined) next.jobSecondsPerMediaSecond = checkRatio("jobSecondsPerMediaSecond", p.jobSecondsPerMediaSecond);
