@@ -1,0 +1,123 @@
+/**
+ * Helpers of the content-operation tests: an emulator with instant jobs, media put into
+ * its OSS stand-in, libraries made active at once, and job polling.
+ */
+import { createHash } from "node:crypto";
+import type { RunningEmulator } from "../../src/emulator/index.js";
+import { MediaDecodeError, type Fingerprint, type FingerprintEngine, type FingerprintMatch, type LibraryIndex, type MediaKind } from "../../src/emulator/fingerprint/contract.js";
+import type { EmulatorAccount, EmulatorOptions } from "../../src/emulator/index.js";
+import { ALICE, startTestEmulator } from "./helpers.js";
+
+/**
+ * A stand-in engine until the real ones land: text compares word sets, other kinds compare
+ * byte hashes. It decodes nothing, but refuses bytes that do not look like the kind.
+ */
+export function fakeEngine(): FingerprintEngine {
+  const fingerprint = async (kind: MediaKind, bytes: Uint8Array): Promise<Fingerprint> => {
+    const buf = Buffer.from(bytes);
+    if (kind === "text") {
+      const text = buf.toString("utf8");
+      if (text.includes("\uFFFD") || text.trim() === "") throw new MediaDecodeError("not UTF-8 text", kind);
+      return { summary: { kind, length: text.length }, data: text };
+    }
+    const ok = kind === "image" ? buf.subarray(1, 4).toString("latin1") === "PNG" || buf[0] === 0xff : buf.subarray(0, 4).toString("latin1") === (kind === "audio" ? "RIFF" : "VID!");
+    if (!ok) throw new MediaDecodeError(`not ${kind} data`, kind);
+    const length = kind === "audio" ? buf.readUInt32LE(40) / buf.readUInt32LE(28) : kind === "video" ? 2 : 0;
+    return { summary: { kind, length }, data: createHash("sha256").update(buf).digest("hex") };
+  };
+  const similarity = (kind: MediaKind, a: Fingerprint, b: Fingerprint): number => {
+    if (kind !== "text") return a.data === b.data ? 1 : 0;
+    const wa = new Set(String(a.data).toLowerCase().split(/\W+/).filter(Boolean));
+    const wb = new Set(String(b.data).toLowerCase().split(/\W+/).filter(Boolean));
+    const common = [...wa].filter((w) => wb.has(w)).length;
+    return common / Math.max(wa.size, wb.size, 1);
+  };
+  const createIndex = (kind: MediaKind): LibraryIndex => {
+    const items = new Map<string, Fingerprint>();
+    return {
+      kind,
+      get size() {
+        return items.size;
+      },
+      search(fp, options): FingerprintMatch[] {
+        return [...items]
+          .map(([primaryKey, stored]) => ({
+            primaryKey,
+            similarity: similarity(kind, fp, stored),
+            segments: kind === "image" ? [] : [{ inputStart: 0, inputEnd: fp.summary.length, matchStart: 0, matchEnd: stored.summary.length }],
+          }))
+          .filter((m) => m.similarity >= options.threshold && m.similarity > 0)
+          .sort((a, b) => b.similarity - a.similarity)
+          .slice(0, options.limit ?? 50);
+      },
+      add: (key, fp) => void items.set(key, fp),
+      remove: (key) => items.delete(key),
+      has: (key) => items.has(key),
+      keys: () => items.keys(),
+    };
+  };
+  return { fingerprint, createIndex, close: async () => {} };
+}
+
+/** Jobs run at once: no queue delay and no analysis time. */
+export function startContentEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startTestEmulator({ jobQueueDelayMs: 0, jobSecondsPerMediaSecond: 0, fingerprintEngine: fakeEngine, ...options });
+}
+
+/** Puts an object into the OSS stand-in (region defaults to the emulator's cn-shanghai). */
+export async function putMedia(
+  emu: RunningEmulator,
+  bucket: string,
+  key: string,
+  body: Buffer | string,
+  o: { account?: EmulatorAccount; location?: string; contentType?: string } = {},
+): Promise<void> {
+  await emu.oss.write((o.account ?? ALICE).accessKeyId, o.location ?? "oss-cn-shanghai", bucket, key, Buffer.from(body), o.contentType ?? "application/octet-stream");
+}
+
+/** A mono 16-bit PCM WAV of `seconds` of a sine tone. */
+export function wav(seconds: number, frequency = 440, sampleRate = 8000): Buffer {
+  const samples = Math.round(seconds * sampleRate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write("RIFF", 0, "latin1");
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write("WAVEfmt ", 8, "latin1");
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write("data", 36, "latin1");
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + i * 2);
+  return buf;
+}
+
+/** An ICE library of that Model, active at once. */
+export async function activeIceLibrary(emu: RunningEmulator, ice: (a: string, q?: Record<string, unknown>) => Promise<Record<string, any>>, model: string): Promise<string> {
+  const id = (await ice("CreateDNADB", { Name: `lib-${model}`, Model: model })).DBInfo.DBId as string;
+  emu.control.activate(id);
+  return id;
+}
+
+/** Polls QueryDNAJobList until the job reaches one of the final states. */
+export async function iceJobDone(ice: (a: string, q?: Record<string, unknown>) => Promise<Record<string, any>>, jobId: string, timeoutMs = 5000): Promise<Record<string, any>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await ice("QueryDNAJobList", { JobIds: jobId })).JobList[0];
+    if (job && (job.Status === "Success" || job.Status === "Fail")) return job;
+    if (Date.now() > until) throw new Error(`job ${jobId} did not finish: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The JSON document behind a DNAResult URL. TODO: plain fetch once the OSS HTTP side is merged. */
+export async function fetchDnaResult(emu: RunningEmulator, url: string, account: EmulatorAccount = ALICE): Promise<Record<string, any>> {
+  const path = new URL(url).pathname.slice(1);
+  const slash = path.indexOf("/");
+  const obj = await emu.oss.read(account.accessKeyId, path.slice(0, slash), decodeURIComponent(path.slice(slash + 1)));
+  if (!obj) throw new Error(`no object behind ${url}`);
+  return JSON.parse(obj.body.toString("utf8")) as Record<string, any>;
+}
