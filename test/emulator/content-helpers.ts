@@ -121,3 +121,18 @@ export async function fetchDnaResult(emu: RunningEmulator, url: string, account:
   if (!obj) throw new Error(`no object behind ${url}`);
   return JSON.parse(obj.body.toString("utf8")) as Record<string, any>;
 }
+
+type Mts = ReturnType<typeof import("./helpers.js").mtsClient>;
+
+/** An MPS library of that ModelId, active at once. */
+export async function activeMpsLibrary(emu: RunningEmulator, mts: Mts, modelId: number): Promise<string> {
+  const { CreateFpShotDBRequest } = await import("./helpers.js");
+  const id = (await mts.createFpShotDB(new CreateFpShotDBRequest({ name: `lib-${modelId}`, modelId }))).body!.fpShotDB!.fpDBId!;
+  emu.control.activate(id);
+  return id;
+}
+
+/** `{Bucket, Location, Object}` with the Object URL-encoded, as MPS takes it. */
+export function mpsInput(bucket: string, key: string, location = "oss-cn-shanghai"): string {
+  return JSON.stringify({ Bucket: bucket, Location: location, Object: encodeURIComponent(key) });
+}
