@@ -4,6 +4,7 @@
  */
 import type { EmulatorCore } from "./core.js";
 import { FaultError, normalizeFault, type ActiveFault, type FaultSpec } from "./faults.js";
+import type { OssBucketView } from "./oss/store.js";
 import { SettingsError, applySettingsPatch, type EmulatorSettings, type SettingsPatch } from "./settings.js";
 import { SnapshotError, loadSnapshot, saveSnapshot, type SnapshotSummary } from "./snapshot.js";
 import type { DeleteJob, Library } from "./state.js";
@@ -53,10 +54,12 @@ export interface EmulatorStateView {
   libraries: LibraryView[];
   jobs: JobView[];
   faults: Record<string, ActiveFault>;
+  /** OSS stand-in: buckets with their objects' keys and sizes (never bytes). */
+  oss: { buckets: OssBucketView[] };
 }
 
 export interface EmulatorControl {
-  /** Clears libraries, jobs, faults, nonces and throttle state; settings stay. */
+  /** Clears libraries, jobs, OSS buckets and objects, faults, nonces and throttle state; settings stay. */
   reset(): void;
   state(): EmulatorStateView;
   settings(): EmulatorSettings;
@@ -147,6 +150,7 @@ export function createControl(core: EmulatorCore): EmulatorControl {
         libraries: [...core.state.libraries.values()].map(libraryView),
         jobs: [...core.state.jobs.values()].map(jobView),
         faults: core.faults.list(),
+        oss: { buckets: core.oss.view() },
       };
     },
 

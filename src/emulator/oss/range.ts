@@ -22,8 +22,8 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(m[1]);
+  if (m[2] !== "" && Number(m[2]) < start) return undefined;
   const end = m[2] === "" ? size - 1 : Number(m[2]);
-  if (end < start) return undefined;
   if (start >= size) {
     throw new OssError(416, "InvalidRange", "The requested range cannot be satisfied.", { RangeRequested: header, ActualObjectSize: String(size) });
   }
