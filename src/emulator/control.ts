@@ -13,6 +13,7 @@ import {
 } from "./content/control.js";
 import type { EmulatorCore } from "./core.js";
 import { FaultError, normalizeFault, type ActiveFault, type FaultSpec } from "./faults.js";
+import type { OssBucketView } from "./oss/store.js";
 import { SettingsError, applySettingsPatch, type EmulatorSettings, type SettingsPatch } from "./settings.js";
 import { SnapshotError, loadSnapshot, saveSnapshot, type SnapshotSummary } from "./snapshot.js";
 import type { DeleteJob, Library } from "./state.js";
@@ -64,10 +65,12 @@ export interface EmulatorStateView {
   faults: Record<string, ActiveFault>;
   /** Content jobs (DNA, FpShot, file-delete, import), stored files, paused queues. */
   content: ContentStateView;
+  /** OSS stand-in: buckets with their objects' keys and sizes (never bytes). */
+  oss: { buckets: OssBucketView[] };
 }
 
 export interface EmulatorControl {
-  /** Clears libraries, jobs, faults, nonces and throttle state; settings stay. */
+  /** Clears libraries, jobs, OSS buckets and objects, faults, nonces and throttle state; settings stay. */
   reset(): void;
   state(): EmulatorStateView;
   settings(): EmulatorSettings;
@@ -166,6 +169,7 @@ export function createControl(core: EmulatorCore): EmulatorControl {
         jobs: [...core.state.jobs.values()].map(jobView),
         faults: core.faults.list(),
         content: contentState(core.content, core.state.libraries.keys()),
+        oss: { buckets: core.oss.view() },
       };
     },
 

@@ -27,6 +27,8 @@ export interface OssCaller {
   accessKeyId?: string;
   algorithm: OssAlgorithm;
   target: OssTarget;
+  /** V4 only: the region of the Credential scope (`cn-hangzhou`). */
+  region?: string;
 }
 
 export interface OssAuthContext {
@@ -172,7 +174,7 @@ function authenticateV4(req: OssRequestParts, authorization: string, targets: Os
     const canonical = v4CanonicalRequest({ method: req.method, ...pick(t), query: req.query, headers: req.headers, additionalHeaders, emptyValue });
     const stringToSign = v4StringToSign(date, region, canonical);
     first ??= stringToSign;
-    if (sameText(v4Signature(secret, day, region, stringToSign), given)) return { accessKeyId, algorithm: V4_ALGORITHM, target: t };
+    if (sameText(v4Signature(secret, day, region, stringToSign), given)) return { accessKeyId, algorithm: V4_ALGORITHM, target: t, region };
   }
   throw signatureDoesNotMatch(accessKeyId, first ?? "");
 }

@@ -81,6 +81,11 @@ export class OssStore implements OssObjects {
     return join(this.root, randomBytes(12).toString("hex"));
   }
 
+  /** Deletes a received file that will not become an object. */
+  async discard(file: string): Promise<void> {
+    await rm(file, { force: true });
+  }
+
   // --- buckets -------------------------------------------------------------
 
   /** The bucket by name whoever owns it (the HTTP layer decides what a stranger is told). */

@@ -23,7 +23,7 @@ export interface XmlNode {
 }
 
 /** Serialises `{Root: {...}}`; arrays repeat their element, undefined/null children are left out. */
-export function toXml(root: string, node: XmlNode): string {
+export function toXml(root: string, node: XmlValue): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${element(root, node)}\n`;
 }
 
