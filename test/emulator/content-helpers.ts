@@ -7,6 +7,7 @@ import type { RunningEmulator } from "../../src/emulator/index.js";
 import { MediaDecodeError, type Fingerprint, type FingerprintEngine, type FingerprintMatch, type LibraryIndex, type MediaKind } from "../../src/emulator/fingerprint/contract.js";
 import type { EmulatorAccount, EmulatorOptions } from "../../src/emulator/index.js";
 import { ALICE, startTestEmulator } from "./helpers.js";
+import { ossClient } from "./oss-client.js";
 
 /**
  * A stand-in engine until the real ones land: text compares word sets, other kinds compare
@@ -64,15 +65,17 @@ export function startContentEmulator(options: EmulatorOptions = {}): Promise<Run
   return startTestEmulator({ jobQueueDelayMs: 0, jobSecondsPerMediaSecond: 0, fingerprintEngine: fakeEngine, ...options });
 }
 
-/** Puts an object into the OSS stand-in (region defaults to the emulator's cn-shanghai). */
+/** Puts an object with ali-oss, making the bucket first (region defaults to the emulator's cn-shanghai). */
 export async function putMedia(
   emu: RunningEmulator,
   bucket: string,
   key: string,
   body: Buffer | string,
-  o: { account?: EmulatorAccount; location?: string; contentType?: string } = {},
+  o: { account?: EmulatorAccount; location?: string } = {},
 ): Promise<void> {
-  await emu.oss.write((o.account ?? ALICE).accessKeyId, o.location ?? "oss-cn-shanghai", bucket, key, Buffer.from(body), o.contentType ?? "application/octet-stream");
+  const client = ossClient(emu, { bucket, region: o.location ?? "oss-cn-shanghai", ...(o.account ? { account: o.account } : {}) });
+  if (!emu.oss.bucket((o.account ?? ALICE).accessKeyId, bucket)) await client.putBucket(bucket);
+  await client.put(key, Buffer.from(body));
 }
 
 /** A mono 16-bit PCM WAV of `seconds` of a sine tone. */
@@ -113,13 +116,18 @@ export async function iceJobDone(ice: (a: string, q?: Record<string, unknown>) =
   }
 }
 
-/** The JSON document behind a DNAResult URL. TODO: plain fetch once the OSS HTTP side is merged. */
-export async function fetchDnaResult(emu: RunningEmulator, url: string, account: EmulatorAccount = ALICE): Promise<Record<string, any>> {
-  const path = new URL(url).pathname.slice(1);
-  const slash = path.indexOf("/");
-  const obj = await emu.oss.read(account.accessKeyId, path.slice(0, slash), decodeURIComponent(path.slice(slash + 1)));
-  if (!obj) throw new Error(`no object behind ${url}`);
-  return JSON.parse(obj.body.toString("utf8")) as Record<string, any>;
+/** The JSON document behind a DNAResult URL (a presigned GET on the OSS stand-in). */
+export async function fetchDnaResult(url: string): Promise<Record<string, any>> {
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Record<string, any>;
+}
+
+/** The text behind a presigned URL. */
+export async function fetchText(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
+  return res.text();
 }
 
 type Mts = ReturnType<typeof import("./helpers.js").mtsClient>;

@@ -38,7 +38,7 @@ describe.each([
     expect(done).toMatchObject({ Status: "Success", Code: "", Message: "" });
     expect(done.FinishTime).toMatch(/Z$/);
     expect(done.DNAResult).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/fingerprint-results-[0-9a-f]{12}\/fingerprint\/text\/search_result\//);
-    expect(await fetchDnaResult(emu, done.DNAResult)).toEqual({ TextDNA: [] });
+    expect(await fetchDnaResult(done.DNAResult)).toEqual({ TextDNA: [] });
 
     const files = await ice("ListDNAFiles", { DBId: db });
     expect(files.FileList).toEqual([{ PrimaryKey: "poem-1", InputFile: { Bucket: "media", Location: "oss-cn-shanghai", Object: "poem.txt" } }]);
@@ -56,20 +56,20 @@ describe.each([
 
     await run("a1", "a.txt", "onlysave");
     const search = await run("a-search", "a.txt", "nosave");
-    expect(await fetchDnaResult(emu, search.DNAResult)).toEqual({
+    expect(await fetchDnaResult(search.DNAResult)).toEqual({
       TextDNA: [{ PrimaryKey: "a1", Similarity: "1.0", Detail: [{ Input: { Start: "0", Duration: "21" }, Duplication: { Start: "0", Duration: "21" }, InputText: "red green blue yellow", DuplicationText: "red green blue yellow" }] }],
     });
     expect(await keys()).toEqual(["a1"]);
 
     const dup = await run("a2", "a.txt", "save");
-    expect((await fetchDnaResult(emu, dup.DNAResult)).TextDNA.map((m: any) => m.PrimaryKey)).toEqual(["a1"]);
+    expect((await fetchDnaResult(dup.DNAResult)).TextDNA.map((m: any) => m.PrimaryKey)).toEqual(["a1"]);
     expect(await keys()).toEqual(["a1"]);
 
     await run("b1", "b.txt", "save");
     expect(await keys()).toEqual(["a1", "b1"]);
 
     const forced = await run("a3", "a.txt", "forcesave");
-    expect((await fetchDnaResult(emu, forced.DNAResult)).TextDNA.map((m: any) => m.PrimaryKey)).toEqual(["a1"]);
+    expect((await fetchDnaResult(forced.DNAResult)).TextDNA.map((m: any) => m.PrimaryKey)).toEqual(["a1"]);
     expect(await keys()).toEqual(["a1", "b1", "a3"]);
 
     // Without Config the job uses save.
@@ -86,14 +86,14 @@ describe.each([
     const media = JSON.stringify({ Type: "OSS", Media: "https://media.oss-cn-shanghai.aliyuncs.com/dir/red%20square.png" });
     await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: img, PrimaryKey: "red", Input: media, Config: '{"SaveType":"onlysave"}' })).JobId);
     const found = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: img, PrimaryKey: "q", Input: media, Config: '{"SaveType":"nosave"}' })).JobId);
-    expect(await fetchDnaResult(emu, found.DNAResult)).toEqual({ ImageDNA: [{ PrimaryKey: "red", Similarity: "1.0", Detail: [] }] });
+    expect(await fetchDnaResult(found.DNAResult)).toEqual({ ImageDNA: [{ PrimaryKey: "red", Similarity: "1.0", Detail: [] }] });
     expect((await ice("ListDNAFiles", { DBId: img })).FileList[0].InputFile).toEqual({ Bucket: "media", Location: "oss-cn-shanghai", Object: "dir/red square.png" });
 
     const aud = await activeIceLibrary(emu, ice, "Audio");
     await putMedia(emu, "media", "tone.wav", wav(1.5));
     await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: aud, PrimaryKey: "tone", Input: input("media", "tone.wav"), Config: '{"SaveType":"onlysave"}' })).JobId);
     const heard = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: aud, PrimaryKey: "q", Input: input("media", "tone.wav"), Config: '{"SaveType":"nosave"}' })).JobId);
-    const doc = await fetchDnaResult(emu, heard.DNAResult);
+    const doc = await fetchDnaResult(heard.DNAResult);
     expect(doc).toEqual({ AudioDNA: [{ PrimaryKey: "tone", Similarity: "1.0", Detail: [{ Input: { Start: "0.0", Duration: "1.5" }, Duplication: { Start: "0.0", Duration: "1.5" } }] }] });
   });
 
@@ -151,7 +151,7 @@ describe.each([
     expect((await ice("ListDNAFiles", { DBId: db })).FileList.map((f: any) => f.PrimaryKey)).toEqual(["b"]);
     // A deleted item is no longer found.
     const q = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: db, PrimaryKey: "q", Input: input("media", "a.txt"), Config: '{"SaveType":"nosave"}' })).JobId);
-    expect(await fetchDnaResult(emu, q.DNAResult)).toEqual({ TextDNA: [] });
+    expect(await fetchDnaResult(q.DNAResult)).toEqual({ TextDNA: [] });
 
     const keys = Array.from({ length: 51 }, (_, i) => `k${i}`).join(",");
     await expectApiError(ice("DeleteDNAFiles", { DBId: db, PrimaryKeys: keys }), { status: 400, code: "InvalidParameter", message: "The parameter PrimaryKeys names 51 ids; at most 50 are allowed per call." });
