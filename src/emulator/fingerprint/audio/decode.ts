@@ -4,7 +4,7 @@
  * video, WAV with a compressed codec) goes through ffmpeg, which mixes down and resamples.
  */
 import { MediaDecodeError } from "../contract.js";
-import { runFfmpeg } from "./ffmpeg.js";
+import { type FfmpegRun, runFfmpeg } from "./ffmpeg.js";
 import { DECODE_TIMEOUT_MS, MAX_AUDIO_SECONDS, SAMPLE_RATE } from "./params.js";
 import { resample } from "./resample.js";
 import { readWav } from "./wav.js";
@@ -22,14 +22,16 @@ export async function decodeAudio(bytes: Uint8Array): Promise<Float32Array> {
 
 /** ffmpeg's decode of the first audio stream as s16le mono at SAMPLE_RATE. */
 export async function decodeWithFfmpeg(bytes: Uint8Array): Promise<Float32Array> {
-  const { stdout } = await runFfmpeg(bytes, {
-    kind: "audio",
-    outputArgs: ["-map", "0:a:0", "-t", String(MAX_AUDIO_SECONDS), "-ac", "1", "-ar", String(SAMPLE_RATE), "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"],
-    timeoutMs: DECODE_TIMEOUT_MS,
-    maxOutputBytes: (MAX_AUDIO_SECONDS + 1) * SAMPLE_RATE * 2,
-  });
-  return s16leToFloat(stdout);
+  return s16leToFloat((await runFfmpeg(bytes, AUDIO_TRACK_RUN)).stdout);
 }
+
+/** The ffmpeg run that extracts the analysis PCM (the video engine runs it on its input file too). */
+export const AUDIO_TRACK_RUN: FfmpegRun = {
+  kind: "audio",
+  outputArgs: ["-map", "0:a:0", "-t", String(MAX_AUDIO_SECONDS), "-ac", "1", "-ar", String(SAMPLE_RATE), "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"],
+  timeoutMs: DECODE_TIMEOUT_MS,
+  maxOutputBytes: (MAX_AUDIO_SECONDS + 1) * SAMPLE_RATE * 2,
+};
 
 export function s16leToFloat(pcm: Buffer): Float32Array {
   const count = Math.floor(pcm.length / 2);

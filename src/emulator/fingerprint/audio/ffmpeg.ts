@@ -43,14 +43,23 @@ export interface FfmpegResult {
 
 /** Decodes `bytes` with ffmpeg; rejects with MediaDecodeError when ffmpeg cannot read them. */
 export async function runFfmpeg(bytes: Uint8Array, run: FfmpegRun): Promise<FfmpegResult> {
-  if (bytes.byteLength === 0) throw new MediaDecodeError(`empty ${run.kind} object: 0 bytes`, run.kind);
+  return withInputFile(bytes, run.kind, (inputPath) => runFfmpegOnFile(inputPath, run));
+}
+
+/** Writes `bytes` to a temporary file for `use` (one or more ffmpeg runs), then deletes it. */
+export async function withInputFile<T>(bytes: Uint8Array, kind: MediaKind, use: (path: string) => Promise<T>): Promise<T> {
+  if (bytes.byteLength === 0) throw new MediaDecodeError(`empty ${kind} object: 0 bytes`, kind);
   const inputPath = join(tmpdir(), `fp-${randomUUID()}.media`);
   await writeFile(inputPath, bytes);
   try {
-    return await spawnFfmpeg(["-hide_banner", "-nostdin", "-loglevel", "info", "-i", inputPath, ...run.outputArgs], run);
+    return await use(inputPath);
   } finally {
     await unlink(inputPath).catch(() => undefined);
   }
+}
+
+export function runFfmpegOnFile(inputPath: string, run: FfmpegRun): Promise<FfmpegResult> {
+  return spawnFfmpeg(["-hide_banner", "-nostdin", "-loglevel", "info", "-i", inputPath, ...run.outputArgs], run);
 }
 
 function spawnFfmpeg(args: string[], run: FfmpegRun): Promise<FfmpegResult> {

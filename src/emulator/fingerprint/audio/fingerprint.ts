@@ -2,27 +2,12 @@
  * Audio bytes -> Fingerprint. The data is the landmark list in plain arrays (it crosses
  * worker threads and goes into JSON snapshots).
  */
-import { MediaDecodeError, type Fingerprint } from "../contract.js";
+import { MediaDecodeError } from "../contract.js";
+import type { AudioFingerprint } from "./data.js";
 import { decodeAudio } from "./decode.js";
 import { findPeaks, pairPeaks } from "./landmarks.js";
 import { AUDIO_FORMAT_VERSION, FRAME_SECONDS, SAMPLE_RATE } from "./params.js";
 import { spectrogram } from "./spectrogram.js";
-
-export interface AudioFingerprintData {
-  format: "audio-landmarks";
-  version: number;
-  /** Seconds per frame: `frames` and `dts` count these. */
-  frameSeconds: number;
-  hashes: number[];
-  /** Anchor frame of each hash, ascending. */
-  frames: number[];
-  /** Frames from anchor to target of each hash. */
-  dts: number[];
-}
-
-export interface AudioFingerprint extends Fingerprint {
-  data: AudioFingerprintData;
-}
 
 /** Shortest input worth fingerprinting: one analysis window. */
 const MIN_SECONDS = 0.25;
@@ -42,19 +27,4 @@ export function fingerprintSamples(samples: Float32Array): AudioFingerprint {
     summary: { kind: "audio", length: seconds },
     data: { format: "audio-landmarks", version: AUDIO_FORMAT_VERSION, frameSeconds: FRAME_SECONDS, ...landmarks },
   };
-}
-
-export function isAudioFingerprintData(data: unknown): data is AudioFingerprintData {
-  const d = data as AudioFingerprintData | undefined;
-  return (
-    typeof d === "object" &&
-    d !== null &&
-    d.format === "audio-landmarks" &&
-    d.version === AUDIO_FORMAT_VERSION &&
-    Array.isArray(d.hashes) &&
-    Array.isArray(d.frames) &&
-    Array.isArray(d.dts) &&
-    d.hashes.length === d.frames.length &&
-    d.hashes.length === d.dts.length
-  );
 }

@@ -3,7 +3,7 @@
  * a search that votes for time offsets, then scores and locates the best-aligned items.
  */
 import type { Fingerprint, FingerprintMatch, LibraryIndex, MatchSegment, MediaKind, SearchOptions } from "../contract.js";
-import { type AudioFingerprintData, isAudioFingerprintData } from "./fingerprint.js";
+import { type AudioFingerprintData, isAudioFingerprintData } from "./data.js";
 import { FFT_SIZE, SAMPLE_RATE } from "./params.js";
 import { PostingIndex, placeItem, placeTime } from "./postings.js";
 import { buildSegments } from "./segments.js";
