@@ -1,0 +1,10 @@
+/** The models the fingerprint bench runs, in order. One line per kind's module. */
+import type { BenchModel } from "./model.js";
+
+export async function benchModels(): Promise<BenchModel[]> {
+  return [
+    // text, image: added with their engines
+    // audio: ...(await import("./audio.js")).models,
+    // video: ...(await import("./video.js")).models,
+  ];
+}

@@ -1,0 +1,104 @@
+/**
+ * Generated videos for the video engine's tests and bench: ffmpeg's lavfi sources (life,
+ * cellauto, mandelbrot, testsrc2, all in the 2018 build that @ffmpeg-installer ships) with
+ * parameters drawn from the seed, a synthesized audio track, H.264 + AAC in MP4. And the
+ * transforms a copy goes through: excerpt, low-bitrate re-encode, resize.
+ */
+import { randomUUID } from "node:crypto";
+import { readFile, unlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Random } from "../../lib/seeded-random.js";
+import { encodeWav, synthesizeAudio } from "./audio.js";
+import { ffmpeg } from "./encode.js";
+
+export const VIDEO_SIZE = "160x120";
+export const VIDEO_FPS = 15;
+
+/**
+ * A lavfi source expression, different for every seed. testsrc2 loops its motion, so its
+ * pictures alone cannot say where in the item a copy starts: picture-only (silent) corpora
+ * use the other three families. Mandelbrot zooms go to ten distinct boundary points: a
+ * corpus of up to 40 sounding (30 silent) videos has no two alike.
+ */
+export function videoSource(seed: number, seconds: number, families = 4): string {
+  const random = new Random(seed * 104729 + 3);
+  const family = seed % families;
+  const d = `d=${seconds}`;
+  switch (family) {
+    case 0:
+      return `life=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:seed=${seed + 1}:ratio=${(0.1 + random.next() * 0.3).toFixed(2)}:mold=${random.int(0, 40)}:life_color=#${hex(random)}:death_color=#${hex(random)},trim=duration=${seconds}`;
+    case 1:
+      return `cellauto=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:rule=${random.pick([18, 22, 30, 45, 54, 60, 73, 90, 105, 110, 126, 150])}:seed=${seed + 1}:random_fill_ratio=${(0.3 + random.next() * 0.4).toFixed(2)},trim=duration=${seconds}`;
+    case 2: {
+      // Zoom into a point of the set's boundary: elsewhere the picture ends flat (inside or far outside).
+      const [x, y] = MANDELBROT_POINTS[Math.floor(seed / families) % MANDELBROT_POINTS.length];
+      const start = 0.3 + random.next() * 1.5;
+      return `mandelbrot=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:start_x=${x}:start_y=${y}:start_scale=${start.toFixed(2)}:end_scale=${(start * (0.05 + random.next() * 0.2)).toFixed(4)}:end_pts=${seconds * VIDEO_FPS},trim=duration=${seconds},hue=h=${random.int(0, 359)}`;
+    }
+    default:
+      // testsrc2 is one pattern: crop a seed-dependent window of a larger render, rotate, tint.
+      return `testsrc2=s=640x480:rate=${VIDEO_FPS}:${d},crop=${random.int(160, 320)}:${random.int(120, 240)}:${random.int(0, 300)}:${random.int(0, 220)},rotate=${(random.next() * 6.28).toFixed(2)},scale=${VIDEO_SIZE.replace("x", ":")},hue=h=${random.int(0, 359)}`;
+  }
+}
+
+const MANDELBROT_POINTS: readonly [number, number][] = [
+  [-0.743643887, 0.131825904],
+  [-0.75, 0.1],
+  [-1.25066, 0.02012],
+  [-0.1011, 0.9563],
+  [0.285, 0.01],
+  [-1.768778833, -0.001738996],
+  [-0.7453, 0.1127],
+  [0.001643721971153, -0.822467633298876],
+  [-0.235125, 0.827215],
+  [-0.16070135, 1.0375665],
+];
+
+function hex(random: Random): string {
+  return random.int(0, 0xffffff).toString(16).padStart(6, "0");
+}
+
+/** One MP4 of `seconds` with a picture from `videoSource(seed)` and (unless `silent`) a synthesized sound track. */
+export async function synthesizeVideo(seed: number, seconds: number, silent = false): Promise<Uint8Array> {
+  const audioArgs = silent ? [] : ["-f", "wav", "-i", "pipe:0"];
+  const wav = silent ? undefined : encodeWav(synthesizeAudio(seed + 500, seconds));
+  return toMp4(["-f", "lavfi", "-i", videoSource(seed, seconds, silent ? 3 : 4), ...audioArgs, "-t", String(seconds)], ["-crf", "23"], wav);
+}
+
+/** Writes an MP4 through a temporary file (MP4 needs a seekable output). */
+async function toMp4(inputArgs: string[], videoArgs: string[], stdin?: Uint8Array): Promise<Uint8Array> {
+  const out = join(tmpdir(), `fp-synth-${randomUUID()}.mp4`);
+  try {
+    await ffmpeg(
+      ["-y", ...inputArgs, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", ...videoArgs, "-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", out],
+      stdin,
+    );
+    return new Uint8Array(await readFile(out));
+  } finally {
+    await unlink(out).catch(() => undefined);
+  }
+}
+
+export interface VideoTransform {
+  startSeconds: number;
+  seconds: number;
+  /** e.g. "64k"; default: crf 23. */
+  bitrate?: string;
+  /** "W:H"; default: unchanged. */
+  scale?: string;
+}
+
+/** An excerpt of `bytes`, re-encoded (optionally at a bitrate and a size). */
+export async function transformVideo(bytes: Uint8Array, t: VideoTransform): Promise<Uint8Array> {
+  const input = join(tmpdir(), `fp-synth-${randomUUID()}.mp4`);
+  const { writeFile } = await import("node:fs/promises");
+  await writeFile(input, bytes);
+  try {
+    const filters = t.scale ? ["-vf", `scale=${t.scale}`] : [];
+    const rate = t.bitrate ? ["-b:v", t.bitrate, "-maxrate", t.bitrate, "-bufsize", t.bitrate] : ["-crf", "23"];
+    return await toMp4(["-ss", String(t.startSeconds), "-i", input, "-t", String(t.seconds)], [...filters, ...rate]);
+  } finally {
+    await unlink(input).catch(() => undefined);
+  }
+}

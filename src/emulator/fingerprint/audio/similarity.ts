@@ -1,0 +1,31 @@
+/**
+ * Calibration of the audio score to 0..1. The evidence is the share of comparable
+ * landmarks that line up at one offset (an identical copy keeps 40 % and more; frame-grid
+ * jitter loses the rest), discounted when only a handful line up. Fitted on the
+ * synthesized bench corpus (docs/emulator-fingerprints-av.md): copies through gain, MP3
+ * 128k and noise at 20 dB SNR keep >= 5.5 %, unrelated recordings align <= 3.5 % by chance.
+ */
+
+/** An alignment needs this many hashes at one offset before it is considered at all. */
+export const MIN_ALIGNED_VOTES = 5;
+/** Aligned hashes from which the count no longer discounts the score. */
+const CERTAIN_VOTES = 10;
+/** Share of comparable hashes that maps to the default threshold 0.8. */
+const THRESHOLD_SHARE = 0.045;
+/** Share of comparable hashes that maps to 1 (an identical copy). */
+const FULL_SHARE = 0.4;
+
+export function audioSimilarity(aligned: number, comparable: number): number {
+  const confidence = clamp01((aligned - MIN_ALIGNED_VOTES + 1) / (CERTAIN_VOTES - MIN_ALIGNED_VOTES + 1));
+  return Math.round(confidence * shareScore(aligned / comparable) * 1000) / 1000;
+}
+
+/** Piecewise linear: 0 -> 0, THRESHOLD_SHARE -> 0.8, FULL_SHARE and above -> 1. */
+export function shareScore(share: number): number {
+  if (share <= THRESHOLD_SHARE) return (0.8 * Math.max(0, share)) / THRESHOLD_SHARE;
+  return 0.8 + 0.2 * clamp01((share - THRESHOLD_SHARE) / (FULL_SHARE - THRESHOLD_SHARE));
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
