@@ -3,6 +3,7 @@
  * fingerprint-library APIs, speaking the real signed wire protocol. See docs/emulator.md.
  */
 import { createControl, type EmulatorControl } from "./control.js";
+import { createFingerprintEngine } from "./fingerprint/engine.js";
 import { EmulatorCore } from "./core.js";
 import { resolveOptions, type EmulatorAccount, type EmulatorOptions } from "./options.js";
 import { listen } from "./server.js";
@@ -39,7 +40,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   const resolved = resolveOptions(options);
   const core = new EmulatorCore(resolved);
   const control = createControl(core);
-  if (resolved.fingerprintEngine) core.engine = await resolved.fingerprintEngine();
+  // The engine's worker threads start lazily, on the first job that needs them.
+  core.engine = await (resolved.fingerprintEngine ?? (() => createFingerprintEngine()))();
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     server = await listen(core, control, resolved.host, resolved.port);

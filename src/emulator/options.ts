@@ -33,10 +33,7 @@ export interface EmulatorOptions {
   /** Largest OSS object (PutObject body, UploadPart, completed multipart) in bytes; default 1 GiB. */
   ossMaxObjectBytes?: number;
   log?: (line: string) => void;
-  /**
-   * Makes the fingerprint engine at start (closed at stop). Default: the emulator's own
-   * worker-thread engine once it is built in; tests may pass another.
-   */
+  /** Makes the fingerprint engine at start (closed at stop). Default: the emulator's worker-thread engine (fingerprint/engine.ts). */
   fingerprintEngine?: () => FingerprintEngine | Promise<FingerprintEngine>;
 }
 

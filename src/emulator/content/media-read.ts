@@ -85,6 +85,7 @@ export async function fingerprintOf(rt: ContentRuntime, kind: MediaKind, bytes: 
     if (e instanceof MediaDecodeError || (e as Error)?.name === "MediaDecodeError") {
       throw new JobFailure(DECODE_FAILED, `The object ${where} cannot be decoded as ${kind}: ${(e as Error).message}`);
     }
+    if ((e as Error)?.name === "UnsupportedKindError") throw new JobFailure("InternalError", (e as Error).message);
     throw e;
   }
 }
