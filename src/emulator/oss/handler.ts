@@ -13,7 +13,7 @@ import { OssError, accessDenied, invalidArgument, notImplemented } from "./error
 import { listObjectsV1, listObjectsV2 } from "./list-operations.js";
 import * as multipart from "./multipart-operations.js";
 import * as objects from "./object-operations.js";
-import { ClientGoneError } from "./receive-body.js";
+import { ClientGoneError, discardRest } from "./receive-body.js";
 import { parseOssHost, targetsOf, type OssTarget } from "./request-target.js";
 import { newOssRequestId, sendError } from "./respond.js";
 import type { Bucket } from "./store.js";
@@ -103,6 +103,7 @@ export async function handleOssRequest(core: EmulatorCore, req: IncomingMessage,
       // Mid-stream failure (GetObject): nothing valid can follow, so end the connection.
       res.destroy();
     } else {
+      await discardRest(req);
       sendError(res, method, err, requestId, hostId);
     }
     return { status: err.status, code: err.code, operation, ...caller };

@@ -65,3 +65,18 @@ export async function receiveToFile(req: IncomingMessage, file: string, limit: n
     throw e;
   }
 }
+
+/**
+ * Reads and discards what is left of a refused request's body before the error goes out.
+ * Answering mid-upload makes clients race: some see the error, some a reset socket or a
+ * "premature close". Discarding costs no memory or disk.
+ */
+export function discardRest(req: IncomingMessage): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once("end", resolve);
+    req.once("close", resolve);
+    req.once("error", () => resolve());
+    req.resume();
+  });
+}
