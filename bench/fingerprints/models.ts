@@ -3,7 +3,8 @@ import type { BenchModel } from "./model.js";
 
 export async function benchModels(): Promise<BenchModel[]> {
   return [
-    // text, image: added with their engines
+    ...(await import("./text.js")).models,
+    // image: added with its engine
     // audio: ...(await import("./audio.js")).models,
     // video: ...(await import("./video.js")).models,
   ];
