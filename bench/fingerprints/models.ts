@@ -5,7 +5,7 @@ export async function benchModels(): Promise<BenchModel[]> {
   return [
     ...(await import("./text.js")).models,
     // image: added with its engine
-    // audio: ...(await import("./audio.js")).models,
-    // video: ...(await import("./video.js")).models,
+    ...(await import("./audio.js")).models,
+    ...(await import("./video.js")).models,
   ];
 }
