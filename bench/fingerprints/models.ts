@@ -3,8 +3,9 @@ import type { BenchModel } from "./model.js";
 
 export async function benchModels(): Promise<BenchModel[]> {
   return [
-    // text, image: added with their engines
-    // audio: ...(await import("./audio.js")).models,
-    // video: ...(await import("./video.js")).models,
+    ...(await import("./text.js")).models,
+    // image: added with its engine
+    ...(await import("./audio.js")).models,
+    ...(await import("./video.js")).models,
   ];
 }

@@ -1,13 +1,15 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { MediaKind } from "../../src/emulator/fingerprint/contract.js";
 import { createFingerprintEngine } from "../../src/emulator/fingerprint/engine.js";
 
 describe("fingerprint engine: worker threads and kind dispatch", () => {
   const engine = createFingerprintEngine({ workers: 1 });
   afterAll(() => engine.close());
 
-  it("says which kinds have no engine yet, without starting a thread", async () => {
-    await expect(engine.fingerprint("audio", new Uint8Array([1]))).rejects.toThrow(/no audio fingerprint engine yet/);
-    expect(() => engine.createIndex("video")).toThrow(/no video fingerprint engine yet/);
+  it("says which kinds have no engine, without starting a thread", async () => {
+    const unknown = "smell" as MediaKind;
+    await expect(engine.fingerprint(unknown, new Uint8Array([1]))).rejects.toThrow(/no smell fingerprint engine yet/);
+    expect(() => engine.createIndex(unknown)).toThrow(/no smell fingerprint engine yet/);
   });
 
   it("runs the kind's fingerprint in a worker thread", async () => {

@@ -11,8 +11,10 @@
  * To plug in a kind: add its import and replace its `undefined` below. Nothing else changes.
  */
 import type { Fingerprint, LibraryIndex, MediaKind } from "./contract.js";
+import { audioKind } from "./audio/index.js";
 import { imageKind } from "./image/index.js";
 import { textKind } from "./text/index.js";
+import { videoKind } from "./video/index.js";
 
 export interface EngineKind {
   /** Decodes and hashes. Runs in a worker thread. Rejects with MediaDecodeError on bytes that are not this kind. */
@@ -30,8 +32,8 @@ export interface EngineKind {
 const kinds: Record<MediaKind, EngineKind | undefined> = {
   text: textKind,
   image: imageKind,
-  audio: undefined, // audio/index.ts plugs in here
-  video: undefined, // video/index.ts plugs in here
+  audio: audioKind,
+  video: videoKind,
 };
 
 export class UnsupportedKindError extends Error {

@@ -3,7 +3,7 @@
  * 1. peaks: cells that are the maximum of their time-frequency neighbourhood and within
  *    PEAK_DYNAMIC_RANGE_DB of the input's loudest cell; in each block of BLOCK_FRAMES frames
  *    only the PEAKS_PER_BLOCK loudest survive, so dense noise cannot flood the index;
- * 2. pairs: each peak (anchor) pairs with the next FAN_OUT peaks in a target zone after it;
+ * 2. pairs: each peak (anchor) pairs with the FAN_OUT loudest peaks in a target zone after it;
  *    the pair hashes to (f1, f2 - f1, t2 - t1) and is filed at the anchor's time t1.
  * A copy keeps many of the same pairs at the same relative times, whatever its volume or
  * codec, and an unrelated recording shares hashes only by chance, at scattered offsets.
@@ -68,10 +68,11 @@ export function pairPeaks(peaks: Peak[]): Landmarks {
   const hashes: number[] = [];
   const frames: number[] = [];
   const dts: number[] = [];
+  const zone: Peak[] = [];
   for (let i = 0; i < peaks.length; i++) {
     const anchor = peaks[i];
-    let paired = 0;
-    for (let j = i + 1; j < peaks.length && paired < FAN_OUT; j++) {
+    zone.length = 0;
+    for (let j = i + 1; j < peaks.length; j++) {
       const target = peaks[j];
       const dt = target.frame - anchor.frame;
       if (dt > TARGET_MAX_DT) break;
@@ -79,10 +80,16 @@ export function pairPeaks(peaks: Peak[]): Landmarks {
       // |df| < 2: a tone paired with itself (a repeated note, a tremolo) says little about which
       // recording it is, and its many repeats pile chance votes onto unrelated offsets.
       if (dt < 1 || Math.abs(df) > TARGET_MAX_DF || Math.abs(df) < 2) continue;
-      hashes.push(landmarkHash(anchor.bin, df, dt));
+      zone.push(target);
+    }
+    // The loudest targets, not the nearest: added noise puts weak peaks between a copy's
+    // real ones, and the nearest would then pair with noise.
+    zone.sort((a, b) => b.db - a.db);
+    const chosen = zone.slice(0, FAN_OUT).sort((a, b) => a.frame - b.frame || a.bin - b.bin);
+    for (const target of chosen) {
+      hashes.push(landmarkHash(anchor.bin, target.bin - anchor.bin, target.frame - anchor.frame));
       frames.push(anchor.frame);
-      dts.push(dt);
-      paired++;
+      dts.push(target.frame - anchor.frame);
     }
   }
   return { hashes, frames, dts };

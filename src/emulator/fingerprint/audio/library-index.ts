@@ -8,7 +8,7 @@ import { FFT_SIZE, SAMPLE_RATE } from "./params.js";
 import { PostingIndex, placeItem, placeTime } from "./postings.js";
 import { buildSegments } from "./segments.js";
 import { audioSimilarity, MIN_ALIGNED_VOTES } from "./similarity.js";
-import { VoteCollector } from "./votes.js";
+import { type OffsetPeak, VoteCollector } from "./votes.js";
 
 /** The seconds of audio one analysis frame spans, added after the last matched target peak. */
 const WINDOW_SECONDS = FFT_SIZE / SAMPLE_RATE;
@@ -31,6 +31,8 @@ export interface AudioEvidence {
   offsetFrames: number;
   /** Query hashes found in the item at that offset (+-1 frame). */
   aligned: number;
+  /** The most votes at any other offset. */
+  runnerUp: number;
   /** Hashes either side could have matched: the smaller count inside the overlap. */
   comparable: number;
   similarity: number;
@@ -109,7 +111,7 @@ export class AudioLibraryIndex implements LibraryIndex {
       const item = this.byNumber.get(peak.item);
       const matched = aligned.get(peak.item);
       if (!item || !matched) continue;
-      results.push(this.score(query, fingerprint.summary.length, item, peak.offset, matched));
+      results.push(this.score(query, fingerprint.summary.length, item, peak, matched));
     }
     return results.sort((a, b) => b.similarity - a.similarity || b.aligned - a.aligned);
   }
@@ -143,7 +145,8 @@ export class AudioLibraryIndex implements LibraryIndex {
     }
   }
 
-  private score(query: AudioFingerprintData, queryLength: number, item: StoredItem, offset: number, matched: Set<number>): AudioEvidence {
+  private score(query: AudioFingerprintData, queryLength: number, item: StoredItem, peak: OffsetPeak, matched: Set<number>): AudioEvidence {
+    const offset = peak.offset;
     const frameSeconds = query.frameSeconds;
     const itemLastFrame = Math.round(item.length / frameSeconds);
     const queryFirst = query.frames[0] ?? 0;
@@ -152,7 +155,6 @@ export class AudioLibraryIndex implements LibraryIndex {
     const queryInside = countInRange(query.frames, -offset, itemLastFrame - offset);
     const itemInside = countInRange(item.frames, queryFirst + offset, queryLast + offset);
     const comparable = Math.max(1, Math.min(queryInside, itemInside));
-    const similarity = audioSimilarity(matched.size, comparable);
     const spans = [...matched].map((i) => ({
       start: query.frames[i] * frameSeconds,
       end: (query.frames[i] + query.dts[i]) * frameSeconds + WINDOW_SECONDS,
@@ -165,10 +167,17 @@ export class AudioLibraryIndex implements LibraryIndex {
       itemLength: item.length,
     });
     extendThroughSilence(segments, query, matched, offset * frameSeconds, queryLength, item.length);
+    // Votes beyond chance's level for this item: periodic sound (a tremolo, a loop) aligns
+    // by chance at many offsets at once, a copy at one.
+    const beyondChance = matched.size * Math.max(0, 1 - peak.runnerUp / peak.votes);
+    const overlap = Math.min(queryLength, item.length - offset * frameSeconds) - Math.max(0, -offset * frameSeconds);
+    const covered = segments.reduce((sum, segment) => sum + segment.inputEnd - segment.inputStart, 0);
+    const similarity = audioSimilarity(beyondChance, comparable, overlap > 0 ? covered / overlap : 0);
     return {
       primaryKey: item.key,
       offsetFrames: offset,
       aligned: matched.size,
+      runnerUp: peak.runnerUp,
       comparable,
       similarity,
       match: { primaryKey: item.key, similarity, segments },
@@ -181,7 +190,7 @@ export class AudioLibraryIndex implements LibraryIndex {
  * where the copy does: a copy that opens on a rest has no landmarks there, and a noisy copy
  * keeps only some of them. Each edge moves outwards to the edge of the overlap of query and
  * item when that is at most SNAP_SECONDS away (segments already bridge gaps in the evidence
- * twice that long); otherwise through silence only, up to the nearest query landmark that
+ * that long); otherwise through silence only, up to the nearest query landmark that
  * did not match.
  */
 function extendThroughSilence(
@@ -211,7 +220,7 @@ function extendThroughSilence(
 /** Seconds a segment edge may move over silence. */
 const MAX_EXTENSION = 2;
 /** Seconds from the overlap's edge within which a segment edge snaps to it. */
-const SNAP_SECONDS = 1.5;
+const SNAP_SECONDS = 2;
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;

@@ -20,7 +20,7 @@ export const PEAK_TIME_RADIUS = 4;
 /** A peak stands this many dB above its bin's mean over the time neighbourhood (no flat ridges). */
 export const PEAK_PROMINENCE_DB = 3;
 /** Peaks more than this many dB under the loudest cell of the input are noise floor. */
-export const PEAK_DYNAMIC_RANGE_DB = 60;
+export const PEAK_DYNAMIC_RANGE_DB = 45;
 /** Loudest peaks kept per block: about 40 peaks a second. */
 export const PEAKS_PER_BLOCK = 20;
 export const BLOCK_FRAMES = 31;

@@ -15,9 +15,18 @@ const THRESHOLD_SHARE = 0.045;
 /** Share of comparable hashes that maps to 1 (an identical copy). */
 const FULL_SHARE = 0.4;
 
-export function audioSimilarity(aligned: number, comparable: number): number {
+/** Share of the overlap that the segments must cover for the score to be undiscounted. */
+const FULL_COVERAGE = 0.5;
+
+/**
+ * `aligned` hashes (beyond chance) of `comparable` line up; the segments they form cover
+ * `coverage` (0..1) of the time query and item overlap. A burst of coincidences inside
+ * half a second of a 5 s query (two similar chirps) covers little and scores low.
+ */
+export function audioSimilarity(aligned: number, comparable: number, coverage: number): number {
   const confidence = clamp01((aligned - MIN_ALIGNED_VOTES + 1) / (CERTAIN_VOTES - MIN_ALIGNED_VOTES + 1));
-  return Math.round(confidence * shareScore(aligned / comparable) * 1000) / 1000;
+  const spread = clamp01(coverage / FULL_COVERAGE);
+  return Math.round(confidence * spread * shareScore(aligned / comparable) * 1000) / 1000;
 }
 
 /** Piecewise linear: 0 -> 0, THRESHOLD_SHARE -> 0.8, FULL_SHARE and above -> 1. */

@@ -16,6 +16,8 @@ export interface OffsetPeak {
   offset: number;
   /** Votes at offset-1..offset+1 (time quantisation moves a copy's votes by one step). */
   votes: number;
+  /** The most votes at any other offset (more than two steps away): chance's level for this item. */
+  runnerUp: number;
 }
 
 export class VoteCollector {
@@ -49,16 +51,24 @@ export class VoteCollector {
       runs.push({ item, offset: sorted[i] - item * OFFSET_SPAN - OFFSET_BIAS, count: j - i });
       i = j;
     }
-    for (let r = 0; r < runs.length; r++) {
-      const run = runs[r];
+    const windows = runs.map((run, r) => {
       let votes = run.count;
       const before = runs[r - 1];
       const after = runs[r + 1];
       if (before && before.item === run.item && before.offset === run.offset - 1) votes += before.count;
       if (after && after.item === run.item && after.offset === run.offset + 1) votes += after.count;
+      return votes;
+    });
+    for (let r = 0; r < runs.length; r++) {
+      const votes = windows[r];
       if (votes < minVotes) continue;
+      const run = runs[r];
       const current = best.get(run.item);
-      if (!current || votes > current.votes) best.set(run.item, { item: run.item, offset: run.offset, votes });
+      if (!current || votes > current.votes) best.set(run.item, { item: run.item, offset: run.offset, votes, runnerUp: 0 });
+    }
+    for (let r = 0; r < runs.length; r++) {
+      const peak = best.get(runs[r].item);
+      if (peak && Math.abs(runs[r].offset - peak.offset) > 2 && windows[r] > peak.runnerUp) peak.runnerUp = windows[r];
     }
     return [...best.values()].sort((a, b) => b.votes - a.votes);
   }

@@ -1,12 +1,9 @@
-/** The text engine's entry in kinds.ts. Placeholder until the text engine lands on this branch. */
-import type { Fingerprint, LibraryIndex } from "../contract.js";
+/** The text engine's entry in kinds.ts. */
 import type { EngineKind } from "../kinds.js";
+import { fingerprintText } from "./fingerprint.js";
+import { TextIndex } from "./text-index.js";
 
 export const textKind: EngineKind = {
-  async fingerprint(): Promise<Fingerprint> {
-    throw new Error("The text fingerprint engine is not built yet.");
-  },
-  createIndex(): LibraryIndex {
-    throw new Error("The text fingerprint engine is not built yet.");
-  },
+  fingerprint: fingerprintText,
+  createIndex: () => new TextIndex(),
 };

@@ -39,7 +39,7 @@ export async function fingerprintVideo(bytes: Uint8Array): Promise<VideoFingerpr
     }
     const audio = hasAudioStream(stderr) ? await audioTrack(path) : null;
     return {
-      summary: { kind: "video", length: count / FRAME_RATE },
+      summary: { kind: "video", length: containerDuration(stderr, count / FRAME_RATE) },
       data: {
         format: "video-phash",
         version: VIDEO_FORMAT_VERSION,
@@ -52,6 +52,18 @@ export async function fingerprintVideo(bytes: Uint8Array): Promise<VideoFingerpr
       },
     };
   });
+}
+
+/**
+ * The input's duration as ffmpeg reads it from the container ("Duration: 00:00:05.02"):
+ * the sampled frame count says it only to within a frame period. Frames (count / rate) win
+ * when the container has no duration or claims much more than was decoded.
+ */
+function containerDuration(stderr: string, sampled: number): number {
+  const found = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(stderr);
+  if (!found) return sampled;
+  const seconds = Number(found[1]) * 3600 + Number(found[2]) * 60 + Number(found[3]);
+  return seconds > 0 && Math.abs(seconds - sampled) <= 2 / FRAME_RATE ? seconds : sampled;
 }
 
 /** ffmpeg lists the input's streams on stderr: "Stream #0:1(und): Audio: aac ...". */

@@ -18,6 +18,8 @@ import { MIN_ALIGNED_FRAMES, videoSimilarity } from "./similarity.js";
 
 /** Audio similarity from which the sound track's segments are used. */
 const SOUND_SEGMENTS_FROM = 0.8;
+/** Offsets either side of the vote peak tried when refining (frames: 2 s at 4 a second). */
+const REFINE_FRAMES = 8;
 /** Most-voted items scored in full. */
 const MAX_CANDIDATES = 200;
 /** Seconds from the overlap's edge within which a segment edge snaps to it (frames are 0.25 s apart). */
@@ -125,11 +127,9 @@ export class VideoLibraryIndex implements LibraryIndex {
     for (const peak of collector.bestOffsets(MIN_ALIGNED_FRAMES).slice(0, MAX_CANDIDATES)) {
       const item = this.byNumber.get(peak.item);
       if (!item) continue;
-      const matchedFrames: number[] = [];
-      for (const [frame, places] of pairs) {
-        if (places.some((place) => placeItem(place) === peak.item && Math.abs(placeTime(place) - frame - peak.offset) <= 1)) matchedFrames.push(frame);
-      }
-      results.push(this.score(query, queryLength, item, peak.offset, matchedFrames));
+      const offset = refineOffset(query, item.data, peak.offset);
+      const matchedFrames = alignedFrames(query, item.data, offset);
+      if (matchedFrames.length >= MIN_ALIGNED_FRAMES) results.push(this.score(query, queryLength, item, offset, matchedFrames));
     }
     return results;
   }
@@ -181,6 +181,46 @@ export class VideoLibraryIndex implements LibraryIndex {
       match: { primaryKey: item.key, similarity, segments },
     };
   }
+}
+
+/**
+ * Slowly changing pictures (a zoom, a still) match at many neighbouring offsets, and the
+ * vote peak can sit a second or more off. Among offsets near it, the one where the query's
+ * frames are closest to the item's (mean Hamming distance, frames beyond MAX_HAMMING count
+ * as MAX_HAMMING + 1) is the alignment.
+ */
+function refineOffset(query: VideoFingerprintData, item: VideoFingerprintData, coarse: number): number {
+  let best = coarse;
+  let bestCost = Infinity;
+  for (let offset = coarse - REFINE_FRAMES; offset <= coarse + REFINE_FRAMES; offset++) {
+    let cost = 0;
+    let compared = 0;
+    for (let frame = 0; frame < query.hi.length; frame++) {
+      const stored = frame + offset;
+      if (!query.valid[frame] || stored < 0 || stored >= item.hi.length || !item.valid[stored]) continue;
+      cost += Math.min(MAX_HAMMING + 1, hamming(query.hi[frame], query.lo[frame], item.hi[stored], item.lo[stored]));
+      compared++;
+    }
+    // Few compared frames (an offset hanging off the item's end) must not win by luck.
+    if (compared < MIN_ALIGNED_FRAMES) continue;
+    const mean = cost / compared;
+    if (mean < bestCost - 1e-9 || (Math.abs(mean - bestCost) < 1e-9 && Math.abs(offset - coarse) < Math.abs(best - coarse))) {
+      bestCost = mean;
+      best = offset;
+    }
+  }
+  return best;
+}
+
+/** Query frames whose hash is within MAX_HAMMING of the item's frame at `offset`. */
+function alignedFrames(query: VideoFingerprintData, item: VideoFingerprintData, offset: number): number[] {
+  const frames: number[] = [];
+  for (let frame = 0; frame < query.hi.length; frame++) {
+    const stored = frame + offset;
+    if (!query.valid[frame] || stored < 0 || stored >= item.hi.length || !item.valid[stored]) continue;
+    if (hamming(query.hi[frame], query.lo[frame], item.hi[stored], item.lo[stored]) <= MAX_HAMMING) frames.push(frame);
+  }
+  return frames;
 }
 
 /** Segment edges within SNAP_SECONDS of where query and item stop overlapping move there. */
