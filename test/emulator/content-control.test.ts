@@ -9,7 +9,7 @@ import { controlHttp, eventually, expectApiError, iceClient, mtsClient } from ".
 let emu: RunningEmulator;
 beforeAll(async () => {
   emu = await startContentEmulator();
-});
+}, 60_000);
 afterAll(() => emu.close());
 beforeEach(() => {
   emu.control.reset();
@@ -22,8 +22,8 @@ describe("job timing", () => {
   it("stays Queuing for the queue delay and Analysing in proportion to the media length", async () => {
     const ice = iceClient(emu);
     const db = await activeIceLibrary(emu, ice, "Audio");
-    await putMedia(emu, "media", "tone.wav", wav(2));
-    emu.control.updateSettings({ jobQueueDelayMs: 300, jobSecondsPerMediaSecond: 0.3 });
+    await putMedia(emu, "media", "tone.wav", wav(3));
+    emu.control.updateSettings({ jobQueueDelayMs: 300, jobSecondsPerMediaSecond: 0.2 });
     const started = Date.now();
     const { JobId } = await ice("SubmitDNAJob", { DBId: db, PrimaryKey: "t", Input: iceInput("tone.wav") });
     const seen = new Set<string>();
@@ -35,7 +35,7 @@ describe("job timing", () => {
     } while (job.Status !== "Success" && job.Status !== "Fail");
     const took = Date.now() - started;
     expect([...seen]).toEqual(["Queuing", "Analysing", "Success"]);
-    // 300 ms queued + 2 s x 0.3 analysing.
+    // 300 ms queued + 3 s x 0.2 analysing.
     expect(took).toBeGreaterThanOrEqual(850);
     expect(took).toBeLessThan(3000);
   });
@@ -43,7 +43,7 @@ describe("job timing", () => {
   it("fails a job whose library stopped being active before it ran", async () => {
     const mts = mtsClient(emu);
     const db = await activeMpsLibrary(emu, mts, 13);
-    await putMedia(emu, "media", "tone.wav", wav(1));
+    await putMedia(emu, "media", "tone.wav", wav(3));
     emu.control.pauseQueue("mps");
     const jobId = (await mts.submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "tone.wav"), fpShotConfig: JSON.stringify({ PrimaryKey: "k", SaveType: "save", FpDBId: db }) }))).body!.jobId!;
     emu.control.pause(db);

@@ -5,13 +5,14 @@
 import { createHash } from "node:crypto";
 import type { RunningEmulator } from "../../src/emulator/index.js";
 import { MediaDecodeError, type Fingerprint, type FingerprintEngine, type FingerprintMatch, type LibraryIndex, type MediaKind } from "../../src/emulator/fingerprint/contract.js";
+import { createFingerprintEngine } from "../../src/emulator/fingerprint/engine.js";
 import type { EmulatorAccount, EmulatorOptions } from "../../src/emulator/index.js";
 import { ALICE, startTestEmulator } from "./helpers.js";
 import { ossClient } from "./oss-client.js";
 
 /**
- * A stand-in engine until the real ones land: text compares word sets, other kinds compare
- * byte hashes. It decodes nothing, but refuses bytes that do not look like the kind.
+ * A stub engine: text compares word sets, other kinds compare byte hashes. It decodes
+ * nothing, but refuses bytes that do not look like the kind.
  */
 export function fakeEngine(): FingerprintEngine {
   const fingerprint = async (kind: MediaKind, bytes: Uint8Array): Promise<Fingerprint> => {
@@ -60,9 +61,26 @@ export function fakeEngine(): FingerprintEngine {
   return { fingerprint, createIndex, close: async () => {} };
 }
 
+/**
+ * The emulator's own engine (one worker thread), except for images: the image engine is a
+ * placeholder on this branch, so images go to the stub above until it lands.
+ */
+export async function testEngine(): Promise<FingerprintEngine> {
+  const real = createFingerprintEngine({ workers: 1 });
+  // Start the worker thread now (seconds under vitest's TS loader), not inside the first test.
+  await real.fingerprint("text", new TextEncoder().encode("warm up the worker thread"));
+  const stub = fakeEngine();
+  const pick = (kind: MediaKind) => (kind === "image" ? stub : real);
+  return {
+    fingerprint: (kind, bytes) => pick(kind).fingerprint(kind, bytes),
+    createIndex: (kind) => pick(kind).createIndex(kind),
+    close: () => real.close(),
+  };
+}
+
 /** Jobs run at once: no queue delay and no analysis time. */
 export function startContentEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startTestEmulator({ jobQueueDelayMs: 0, jobSecondsPerMediaSecond: 0, fingerprintEngine: fakeEngine, ...options });
+  return startTestEmulator({ jobQueueDelayMs: 0, jobSecondsPerMediaSecond: 0, fingerprintEngine: testEngine, ...options });
 }
 
 /** Puts an object with ali-oss, making the bucket first (region defaults to the emulator's cn-shanghai). */
@@ -78,8 +96,11 @@ export async function putMedia(
   await client.put(key, Buffer.from(body));
 }
 
-/** A mono 16-bit PCM WAV of `seconds` of a sine tone. */
-export function wav(seconds: number, frequency = 440, sampleRate = 8000): Buffer {
+/**
+ * A mono 16-bit PCM WAV of `seconds`: a melody of quarter-second notes (two partials each)
+ * drawn from `seed`, so that the audio engine finds landmarks (a steady tone has none).
+ */
+export function wav(seconds: number, seed = 1, sampleRate = 16000): Buffer {
   const samples = Math.round(seconds * sampleRate);
   const buf = Buffer.alloc(44 + samples * 2);
   buf.write("RIFF", 0, "latin1");
@@ -94,7 +115,20 @@ export function wav(seconds: number, frequency = 440, sampleRate = 8000): Buffer
   buf.writeUInt16LE(16, 34);
   buf.write("data", 36, "latin1");
   buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * frequency * i) / sampleRate)), 44 + i * 2);
+  let state = seed >>> 0 || 1;
+  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const noteLength = Math.round(sampleRate / 4);
+  let f1 = 0;
+  let f2 = 0;
+  for (let i = 0; i < samples; i++) {
+    if (i % noteLength === 0) {
+      f1 = 200 * 2 ** (next() * 4);
+      f2 = f1 * (1.5 + next());
+    }
+    const t = i / sampleRate;
+    const v = 0.5 * Math.sin(2 * Math.PI * f1 * t) + 0.3 * Math.sin(2 * Math.PI * f2 * t);
+    buf.writeInt16LE(Math.round(16000 * v), 44 + i * 2);
+  }
   return buf;
 }
 
@@ -106,7 +140,7 @@ export async function activeIceLibrary(emu: RunningEmulator, ice: (a: string, q?
 }
 
 /** Polls QueryDNAJobList until the job reaches one of the final states. */
-export async function iceJobDone(ice: (a: string, q?: Record<string, unknown>) => Promise<Record<string, any>>, jobId: string, timeoutMs = 5000): Promise<Record<string, any>> {
+export async function iceJobDone(ice: (a: string, q?: Record<string, unknown>) => Promise<Record<string, any>>, jobId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const job = (await ice("QueryDNAJobList", { JobIds: jobId })).JobList[0];

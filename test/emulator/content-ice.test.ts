@@ -8,7 +8,7 @@ import { BOB, expectApiError, iceClient } from "./helpers.js";
 let emu: RunningEmulator;
 beforeAll(async () => {
   emu = await startContentEmulator();
-});
+}, 60_000);
 afterAll(() => emu.close());
 beforeEach(() => emu.control.reset());
 
@@ -90,11 +90,11 @@ describe.each([
     expect((await ice("ListDNAFiles", { DBId: img })).FileList[0].InputFile).toEqual({ Bucket: "media", Location: "oss-cn-shanghai", Object: "dir/red square.png" });
 
     const aud = await activeIceLibrary(emu, ice, "Audio");
-    await putMedia(emu, "media", "tone.wav", wav(1.5));
+    await putMedia(emu, "media", "tone.wav", wav(3));
     await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: aud, PrimaryKey: "tone", Input: input("media", "tone.wav"), Config: '{"SaveType":"onlysave"}' })).JobId);
     const heard = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: aud, PrimaryKey: "q", Input: input("media", "tone.wav"), Config: '{"SaveType":"nosave"}' })).JobId);
     const doc = await fetchDnaResult(heard.DNAResult);
-    expect(doc).toEqual({ AudioDNA: [{ PrimaryKey: "tone", Similarity: "1.0", Detail: [{ Input: { Start: "0.0", Duration: "1.5" }, Duplication: { Start: "0.0", Duration: "1.5" } }] }] });
+    expect(doc).toEqual({ AudioDNA: [{ PrimaryKey: "tone", Similarity: "1.0", Detail: [{ Input: { Start: "0.0", Duration: "3.0" }, Duplication: { Start: "0.0", Duration: "3.0" } }] }] });
   });
 
   it("cancels a Queuing job only", async () => {

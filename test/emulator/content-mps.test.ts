@@ -17,7 +17,7 @@ import { BOB, eventually, expectApiError, mtsClient } from "./helpers.js";
 let emu: RunningEmulator;
 beforeAll(async () => {
   emu = await startContentEmulator();
-});
+}, 60_000);
 afterAll(() => emu.close());
 beforeEach(() => emu.control.reset());
 
@@ -35,7 +35,7 @@ async function done(mts: Mts, jobId: string) {
   await eventually(async () => {
     job = (await mts.queryFpShotJobList(new QueryFpShotJobListRequest({ jobIds: jobId }))).body!.fpShotJobList!.fpShotJob![0];
     return job.state === "Success" || job.state === "Fail";
-  }, 5000);
+  }, 20_000);
   return job;
 }
 
@@ -52,10 +52,10 @@ describe.each([
   it("runs an FpShot job and answers FpShotResult inline, numbers as strings", async () => {
     const mts = mtsClient(emu, { v2 });
     const db = await activeMpsLibrary(emu, mts, 13);
-    await putMedia(emu, "media", "dir/tone one.wav", wav(2));
+    await putMedia(emu, "media", "dir/tone one.wav", wav(3));
     const input = mpsInput("media", "dir/tone one.wav");
     const stored = await done(mts, await submit(mts, db, "tone-1", input, "onlysave"));
-    expect(stored).toMatchObject({ state: "Success", code: "", message: "", input, duration: 2 });
+    expect(stored).toMatchObject({ state: "Success", code: "", message: "", input, duration: 3 });
     expect(stored.inputFile).toMatchObject({ bucket: "media", location: "oss-cn-shanghai", object: "dir%2Ftone%20one.wav" });
     expect(stored.fpShotConfig).toMatchObject({ fpDBId: db, primaryKey: "tone-1", saveType: "onlysave" });
     expect(stored.fileId).toMatch(/^[0-9a-f]{32}$/);
@@ -69,7 +69,7 @@ describe.each([
           {
             PrimaryKey: "tone-1",
             Similarity: "1.0",
-            FpShotSlices: { FpShotSlice: [{ Similarity: "1.0", Input: { Start: "0.0", Duration: "2.0" }, Duplication: { Start: "0.0", Duration: "2.0" } }] },
+            FpShotSlices: { FpShotSlice: [{ Similarity: "1.0", Input: { Start: "0.0", Duration: "3.0" }, Duplication: { Start: "0.0", Duration: "3.0" } }] },
           },
         ],
       },
@@ -106,11 +106,16 @@ describe.each([
     await done(mts, await submit(mts, db, "a3", mpsInput("media", "a.txt"), "forcesave"));
     expect(await files()).toEqual(["a1", "b1", "a3"]);
     // A threshold above the similarity lets `save` store a near duplicate.
-    await putMedia(emu, "media", "c.txt", "alpha beta gamma epsilon");
-    await done(mts, await submit(mts, db, "c1", mpsInput("media", "c.txt"), "save", { SimilarityThreshold: 0.9 }));
-    expect(await files()).toEqual(["a1", "b1", "a3", "c1"]);
-    await done(mts, await submit(mts, db, "c2", mpsInput("media", "c.txt"), "save", { SimilarityThreshold: 0.5 }));
-    expect(await files()).toEqual(["a1", "b1", "a3", "c1"]);
+    // A near copy of a longer text: one word of 21 changed.
+    const long = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm windowsill in the afternoon sun";
+    await putMedia(emu, "media", "l.txt", long);
+    await done(mts, await submit(mts, db, "l1", mpsInput("media", "l.txt"), "onlysave"));
+    await putMedia(emu, "media", "c.txt", long.replace("lazy", "sleepy"));
+    await done(mts, await submit(mts, db, "c1", mpsInput("media", "c.txt"), "save", { SimilarityThreshold: 0.99 }));
+    expect(await files()).toEqual(["a1", "b1", "a3", "l1", "c1"]);
+    const near = await done(mts, await submit(mts, db, "c2", mpsInput("media", "c.txt"), "save", { SimilarityThreshold: 0.5 }));
+    expect(near.fpShotResult.textFpShots.textFpShot.map((s: any) => s.primaryKey).sort()).toEqual(["c1", "l1"]);
+    expect(await files()).toEqual(["a1", "b1", "a3", "l1", "c1"]);
   });
 
   it("queries jobs by ids (NonExistIds) and by state and time range with paging", async () => {
