@@ -140,6 +140,20 @@ describe("signed URLs", () => {
     expect(elsewhere.status).toBe(403);
   });
 
+  it("from ali-oss signatureUrlV4 work too, until they expire", async () => {
+    const v4 = ossClient(emu, { sld: true, bucket: BUCKET });
+    const url = await v4.signatureUrlV4("GET", 60, {}, "clip.mp4");
+    expect(url).toContain("x-oss-signature-version=OSS4-HMAC-SHA256");
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("alice's clip");
+    const tampered = await fetch(url.replace("x-oss-expires=60", "x-oss-expires=61"));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+    const expired = await fetch(await v4.signatureUrlV4("GET", 0, {}, "clip.mp4").then(async (u) => (await new Promise((r) => setTimeout(r, 1100)), u)));
+    expect(await expired.text()).toContain("Request has expired.");
+  });
+
   it("from the in-process presignedGetUrl work the same way", async () => {
     const written = await emu.oss.write(ALICE.accessKeyId, "oss-cn-shanghai", "dna-results", "fingerprint/video/search_result/5/5.txt", Buffer.from('{"VideoDNA":[]}'), "text/plain");
     expect(written).toMatchObject({ bucket: "dna-results", key: "fingerprint/video/search_result/5/5.txt", size: 15, contentType: "text/plain" });

@@ -2,7 +2,8 @@
  * Who sent an OSS request, and which reading of its path (request-target.ts) it signed.
  * Accepted: `Authorization: OSS <AK>:<sig>` (V1, ali-oss's default), `Authorization:
  * OSS4-HMAC-SHA256 ...` (V4, `authorizationV4: true`), a V1 query-string signature
- * (`OSSAccessKeyId`, `Expires`, `Signature`: ali-oss `signatureUrl`), or nothing
+ * (`OSSAccessKeyId`, `Expires`, `Signature`: ali-oss `signatureUrl`), a V4 one
+ * (`x-oss-credential`, `x-oss-signature`, ...: ali-oss `signatureUrlV4`), or nothing
  * (anonymous: every bucket is private, so the handler refuses it after the bucket check).
  * Order: well-formedness, access key, time, signature.
  */
@@ -21,7 +22,7 @@ export interface OssRequestParts {
   query: Array<[string, string]>;
 }
 
-export type OssAlgorithm = "OSS" | "OSS4-HMAC-SHA256" | "OSS-URL" | "anonymous";
+export type OssAlgorithm = "OSS" | "OSS4-HMAC-SHA256" | "OSS-URL" | "OSS4-URL" | "anonymous";
 
 export interface OssCaller {
   accessKeyId?: string;
@@ -48,9 +49,7 @@ export function authenticateOss(req: OssRequestParts, targets: OssTarget[], ctx:
   }
   const param = (n: string) => req.query.find(([k]) => k === n)?.[1];
   if (param("OSSAccessKeyId") !== undefined || param("Signature") !== undefined) return authenticateUrl(req, param, targets, ctx);
-  if (param("x-oss-signature") !== undefined || param("x-oss-credential") !== undefined) {
-    throw new OssError(501, "NotImplemented", "V4 query-string signatures (signatureUrlV4) are not emulated; use signatureUrl (V1) or an Authorization header.");
-  }
+  if (param("x-oss-signature") !== undefined || param("x-oss-credential") !== undefined) return authenticateUrlV4(req, param, targets, ctx);
   return { algorithm: "anonymous", target: targets[0]! };
 }
 
@@ -161,9 +160,29 @@ function authenticateV4(req: OssRequestParts, authorization: string, targets: Os
   const d = date === undefined ? null : V4_DATE.exec(date);
   if (date === undefined || !d) throw accessDenied("A V4 request must carry x-oss-date as yyyymmddTHHMMssZ.");
   if (date.slice(0, 8) !== day) throw accessDenied(`The Credential date ${day} differs from the x-oss-date ${date}.`);
+  checkSkew(v4Time(d), date, ctx);
+  const target = verifyV4(req, req.query, targets, { accessKeyId, secret, day, region, date, additional, given });
+  return { accessKeyId, algorithm: V4_ALGORITHM, target, region };
+}
+
+function v4Time(d: RegExpExecArray): number {
   const [Y, M, D, h, mi, s] = d.slice(1).map(Number) as [number, number, number, number, number, number];
-  checkSkew(Date.UTC(Y, M - 1, D, h, mi, s), date, ctx);
-  const additionalHeaders = additional ? additional.split(";").filter((x) => x !== "").map((x) => x.toLowerCase()) : [];
+  return Date.UTC(Y, M - 1, D, h, mi, s);
+}
+
+interface V4Claim {
+  accessKeyId: string;
+  secret: string;
+  day: string;
+  region: string;
+  date: string;
+  additional: string | undefined;
+  given: string;
+}
+
+/** The target whose V4 signature verifies, else SignatureDoesNotMatch. */
+function verifyV4(req: OssRequestParts, query: Array<[string, string]>, targets: OssTarget[], claim: V4Claim): OssTarget {
+  const additionalHeaders = claim.additional ? claim.additional.split(";").filter((x) => x !== "").map((x) => x.toLowerCase()) : [];
   for (const h of additionalHeaders) {
     if (req.headers[h] === undefined) throw accessDenied(`The additional header ${h} is signed but not sent.`);
   }
@@ -171,12 +190,37 @@ function authenticateV4(req: OssRequestParts, authorization: string, targets: Os
   const candidates = targets.flatMap((t) => (["bare", "equals"] as const).map((emptyValue) => ({ t, emptyValue })));
   let first: string | undefined;
   for (const { t, emptyValue } of candidates) {
-    const canonical = v4CanonicalRequest({ method: req.method, ...pick(t), query: req.query, headers: req.headers, additionalHeaders, emptyValue });
-    const stringToSign = v4StringToSign(date, region, canonical);
+    const canonical = v4CanonicalRequest({ method: req.method, ...pick(t), query, headers: req.headers, additionalHeaders, emptyValue });
+    const stringToSign = v4StringToSign(claim.date, claim.region, canonical);
     first ??= stringToSign;
-    if (sameText(v4Signature(secret, day, region, stringToSign), given)) return { accessKeyId, algorithm: V4_ALGORITHM, target: t, region };
+    if (sameText(v4Signature(claim.secret, claim.day, claim.region, stringToSign), claim.given)) return t;
   }
-  throw signatureDoesNotMatch(accessKeyId, first ?? "");
+  throw signatureDoesNotMatch(claim.accessKeyId, first ?? "");
+}
+
+const V4_CREDENTIAL = /^([^/\s]+)\/(\d{8})\/([a-z0-9-]+)\/oss\/aliyun_v4_request$/;
+
+/** ali-oss `signatureUrlV4`: x-oss-credential, x-oss-date, x-oss-expires, x-oss-signature (and the version). */
+function authenticateUrlV4(req: OssRequestParts, param: (n: string) => string | undefined, targets: OssTarget[], ctx: OssAuthContext): OssCaller {
+  if (param("x-oss-signature-version") !== V4_ALGORITHM) throw accessDenied(`x-oss-signature-version must be ${V4_ALGORITHM}.`);
+  const credential = V4_CREDENTIAL.exec(param("x-oss-credential") ?? "");
+  const date = param("x-oss-date") ?? "";
+  const d = V4_DATE.exec(date);
+  const expires = param("x-oss-expires") ?? "";
+  const given = param("x-oss-signature") ?? "";
+  if (!credential || !d || !/^\d+$/.test(expires) || !/^[0-9a-f]{64}$/.test(given)) {
+    throw accessDenied("A V4 signed URL needs x-oss-credential (<AK>/<yyyymmdd>/<region>/oss/aliyun_v4_request), x-oss-date, x-oss-expires and a hex x-oss-signature.");
+  }
+  const [, accessKeyId, day, region] = credential as unknown as [string, string, string, string];
+  const secret = secretOf(accessKeyId, ctx);
+  const signedAt = v4Time(d);
+  if (signedAt - ctx.now > ctx.skewToleranceMs) throw requestTimeTooSkewed(date, new Date(ctx.now).toUTCString());
+  if (signedAt + Number(expires) * 1000 < ctx.now) {
+    throw new OssError(403, "AccessDenied", "Request has expired.", { Expires: new Date(signedAt + Number(expires) * 1000).toISOString(), ServerTime: new Date(ctx.now).toISOString() });
+  }
+  const query = req.query.filter(([k]) => k !== "x-oss-signature");
+  const target = verifyV4(req, query, targets, { accessKeyId, secret, day, region, date, additional: param("x-oss-additional-headers"), given });
+  return { accessKeyId, algorithm: "OSS4-URL", target, region };
 }
 
 function pick(t: OssTarget): { bucket?: string; key?: string } {

@@ -15,7 +15,7 @@ import * as multipart from "./multipart-operations.js";
 import * as objects from "./object-operations.js";
 import { ClientGoneError, discardRest } from "./receive-body.js";
 import { parseOssHost, targetsOf, type OssTarget } from "./request-target.js";
-import { newOssRequestId, sendError } from "./respond.js";
+import { newOssRequestId, sendEmpty, sendError } from "./respond.js";
 import type { Bucket } from "./store.js";
 import { isSignedSubResource } from "./sub-resources.js";
 
@@ -124,7 +124,7 @@ async function dispatch(c: OssContext, t: OssTarget, b: Bucket | undefined): Pro
     if (m === "GET" && q.has("bucketInfo")) return buckets.getBucketInfo(c, b!);
     if (m === "GET") return q.get("list-type") === "2" ? listObjectsV2(c, b!) : listObjectsV1(c, b!);
     if (m === "POST" && q.has("delete")) return buckets.deleteMultipleObjects(c, b!);
-    if (m === "HEAD") return void c.res.writeHead(200, { "x-oss-request-id": c.requestId, "content-length": 0 }).end();
+    if (m === "HEAD") return sendEmpty(c.res, 200, c.requestId);
     throw methodNotAllowed(m, "a bucket");
   }
   const key = t.key;

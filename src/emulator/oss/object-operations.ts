@@ -5,8 +5,7 @@ import { OssError, entityTooLarge, invalidArgument } from "./errors.js";
 import { objectEtag } from "./etag.js";
 import { parseRange } from "./range.js";
 import { receiveToFile } from "./receive-body.js";
-import { sendEmpty } from "./respond.js";
-import { baseHeaders } from "./respond.js";
+import { baseHeaders, sendEmpty } from "./respond.js";
 import { checkObjectName, type Bucket, type StoredObject } from "./store.js";
 
 const DEFAULT_CONTENT_TYPE = "application/octet-stream";

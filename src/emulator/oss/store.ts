@@ -1,6 +1,6 @@
 /**
  * The OSS stand-in's data: buckets and objects in memory, object bytes in files under a
- * folder of this emulator instance (`<dataDir>/oss-XXXXXX`, removed on close). Every
+ * folder of this emulator instance (`<dataDir>/oss-XXXXXX`, made on first use, removed on close). Every
  * version of an object gets a fresh file, so a reader streaming the old bytes is never
  * disturbed by an overwrite. Implements the in-process contract (contract.ts) too.
  */
@@ -65,15 +65,20 @@ export function checkObjectName(key: string): void {
 }
 
 export class OssStore implements OssObjects {
-  /** This instance's folder; every object file lives directly inside it. */
-  readonly root: string;
+  private folder: string | undefined;
   /** The emulator's own URL (http://127.0.0.1:PORT), set once the server listens. */
   baseUrl = "";
   private readonly buckets = new Map<string, Bucket>();
   readonly uploads = new MultipartUploads(this);
 
-  constructor(private readonly options: OssStoreOptions) {
-    this.root = mkdtempSync(join(options.dataDir ?? tmpdir(), "oss-"));
+  constructor(private readonly options: OssStoreOptions) {}
+
+  /**
+   * This instance's folder; every object file lives directly inside it. Made on first use,
+   * so an emulator that never stores an object leaves nothing on disk.
+   */
+  get root(): string {
+    return (this.folder ??= mkdtempSync(join(this.options.dataDir ?? tmpdir(), "oss-")));
   }
 
   /** A new, unused file name in the data folder. */
@@ -229,6 +234,7 @@ export class OssStore implements OssObjects {
   /** Close: the whole folder goes. */
   dispose(): void {
     this.clear();
-    rmSync(this.root, { recursive: true, force: true });
+    if (this.folder !== undefined) rmSync(this.folder, { recursive: true, force: true });
+    this.folder = undefined;
   }
 }
