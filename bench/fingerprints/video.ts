@@ -1,9 +1,8 @@
 /**
- * The video models of the fingerprint bench: 12 s lavfi videos (life, cellauto, mandelbrot,
- * testsrc2 variants) with a synthesized sound track ("video"), and silent ones judged by
+ * The video models of the fingerprint bench: 12 s lavfi videos (life under four rule sets,
+ * cellauto, testsrc2 crops) with a synthesized sound track ("video"), and silent ones judged by
  * their pictures alone ("video-silent"). Copies: 5 s excerpts, re-encoded at crf 23, at
  * 48 kbit/s, and resized to 96x72. Truth: 0..length of the copy is item start..start+length.
- * At most 40 (sounding) / 30 (silent) distinct items: see synth/video.ts.
  */
 import type { BenchItem, BenchModel, BenchTransform, Rng } from "./model.js";
 import { synthesizeVideo, transformVideo } from "./synth/video.js";

@@ -1,6 +1,6 @@
 /**
  * Generated videos for the video engine's tests and bench: ffmpeg's lavfi sources (life,
- * cellauto, mandelbrot, testsrc2, all in the 2018 build that @ffmpeg-installer ships) with
+ * cellauto, testsrc2, all in the 2018 build that @ffmpeg-installer ships) with
  * parameters drawn from the seed, a synthesized audio track, H.264 + AAC in MP4. And the
  * transforms a copy goes through: excerpt, low-bitrate re-encode, resize.
  */
@@ -16,10 +16,11 @@ export const VIDEO_SIZE = "160x120";
 export const VIDEO_FPS = 15;
 
 /**
- * A lavfi source expression, different for every seed. testsrc2 loops its motion, so its
- * pictures alone cannot say where in the item a copy starts: picture-only (silent) corpora
- * use the other three families. Mandelbrot zooms go to ten distinct boundary points: a
- * corpus of up to 40 sounding (30 silent) videos has no two alike.
+ * A lavfi source expression, different for every seed: cellular automata (life under four
+ * rule sets, elementary cellauto) evolve from a seeded random start, so no two seeds look
+ * alike. testsrc2 loops its motion, so its pictures alone cannot say where in the item a
+ * copy starts: picture-only (silent) corpora use the other three families. (mandelbrot is
+ * not used: zooms to nearby points look alike, and distinct boundary points are few.)
  */
 export function videoSource(seed: number, seconds: number, families = 4): string {
   const random = new Random(seed * 104729 + 3);
@@ -29,32 +30,24 @@ export function videoSource(seed: number, seconds: number, families = 4): string
     case 0:
       return `life=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:seed=${seed + 1}:ratio=${(0.1 + random.next() * 0.3).toFixed(2)}:mold=${random.int(0, 40)}:life_color=#${hex(random)}:death_color=#${hex(random)},trim=duration=${seconds}`;
     case 1:
-      return `cellauto=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:rule=${random.pick([18, 22, 30, 45, 54, 60, 73, 90, 105, 110, 126, 150])}:seed=${seed + 1}:random_fill_ratio=${(0.3 + random.next() * 0.4).toFixed(2)},trim=duration=${seconds}`;
-    case 2: {
-      // Zoom into a point of the set's boundary: elsewhere the picture ends flat (inside or far outside).
-      const [x, y] = MANDELBROT_POINTS[Math.floor(seed / families) % MANDELBROT_POINTS.length];
-      const start = 0.1 + random.next() * 0.3;
-      return `mandelbrot=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:start_x=${x}:start_y=${y}:start_scale=${start.toFixed(2)}:end_scale=${(start * (0.05 + random.next() * 0.2)).toFixed(4)}:end_pts=${seconds * VIDEO_FPS},trim=duration=${seconds},hue=h=${random.int(0, 359)}`;
-    }
+      return `cellauto=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:rule=${random.pick(CELLAUTO_RULES)}:seed=${seed + 1}:random_fill_ratio=${(0.3 + random.next() * 0.4).toFixed(2)},trim=duration=${seconds}`;
+    case 2:
+      // Life under other rules (HighLife, Day & Night, ...): other dynamics, white on black.
+      return `life=s=${VIDEO_SIZE}:rate=${VIDEO_FPS}:seed=${seed + 1}:ratio=${(0.2 + random.next() * 0.3).toFixed(2)}:rule=${random.pick(LIFE_RULES)}:mold=${random.int(0, 20)},trim=duration=${seconds}`;
     default:
       // testsrc2 is one pattern: crop a seed-dependent window of a larger render, rotate, tint.
       return `testsrc2=s=640x480:rate=${VIDEO_FPS}:${d},crop=${random.int(160, 320)}:${random.int(120, 240)}:${random.int(0, 300)}:${random.int(0, 220)},rotate=${(random.next() * 6.28).toFixed(2)},scale=${VIDEO_SIZE.replace("x", ":")},hue=h=${random.int(0, 359)}`;
   }
 }
 
-/** Points on the set's boundary, at least ~0.3 apart: zooms that start 0.1-0.4 wide never look alike. */
-const MANDELBROT_POINTS: readonly [number, number][] = [
-  [-0.743643887, 0.131825904],
-  [-1.25066, 0.02012],
-  [-0.1011, 0.9563],
-  [0.285, 0.01],
-  [-1.768778833, -0.001738996],
-  [0.001643721971153, -0.822467633298876],
-  [0.360240443437614, -0.641313061064803],
-  [-0.5, 0.563],
-  [0.42884, -0.231345],
-  [-0.39054, -0.58679],
-];
+/**
+ * Chaotic and complex elementary rules only: additive rules (60, 90, 105, 150, ...) on a
+ * finite row repeat themselves within seconds, and class-2 rules settle into stripes; their
+ * pictures cannot say where a copy starts.
+ */
+const CELLAUTO_RULES = [18, 22, 30, 45, 54, 86, 110, 126, 135, 149];
+
+const LIFE_RULES = ["B36/S23", "B3678/S34678", "B368/S245", "B34/S34"];
 
 function hex(random: Random): string {
   return random.int(0, 0xffffff).toString(16).padStart(6, "0");

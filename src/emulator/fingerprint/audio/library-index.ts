@@ -190,7 +190,8 @@ export class AudioLibraryIndex implements LibraryIndex {
  * where the copy does: a copy that opens on a rest has no landmarks there, and a noisy copy
  * keeps only some of them. Each edge moves outwards to the edge of the overlap of query and
  * item when that is at most SNAP_SECONDS away (segments already bridge gaps in the evidence
- * that long); otherwise through silence only, up to the nearest query landmark that
+ * that long); otherwise through silence only (however long: silence in the query holds no
+ * evidence either way), up to the nearest query landmark that
  * did not match.
  */
 function extendThroughSilence(
@@ -208,8 +209,8 @@ function extendThroughSilence(
     const before = unmatchedTimes.filter((t) => t < segment.inputStart).pop() ?? -Infinity;
     const after = unmatchedTimes.find((t) => t > segment.inputEnd) ?? Infinity;
     const start =
-      segment.inputStart - lowest <= SNAP_SECONDS ? lowest : Math.max(lowest, segment.inputStart - MAX_EXTENSION, before + query.frameSeconds);
-    const end = highest - segment.inputEnd <= SNAP_SECONDS ? highest : Math.min(highest, segment.inputEnd + MAX_EXTENSION, after);
+      segment.inputStart - lowest <= SNAP_SECONDS ? lowest : Math.max(lowest, before + query.frameSeconds);
+    const end = highest - segment.inputEnd <= SNAP_SECONDS ? highest : Math.min(highest, after);
     segment.inputStart = round(Math.min(segment.inputStart, start));
     segment.inputEnd = round(Math.max(segment.inputEnd, end));
     segment.matchStart = round(segment.inputStart + offset);
@@ -217,8 +218,6 @@ function extendThroughSilence(
   }
 }
 
-/** Seconds a segment edge may move over silence. */
-const MAX_EXTENSION = 2;
 /** Seconds from the overlap's edge within which a segment edge snaps to it. */
 const SNAP_SECONDS = 2;
 
