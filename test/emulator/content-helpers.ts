@@ -2,80 +2,33 @@
  * Helpers of the content-operation tests: an emulator with instant jobs, media put into
  * its OSS stand-in, libraries made active at once, and job polling.
  */
-import { createHash } from "node:crypto";
+import sharp from "sharp";
 import type { RunningEmulator } from "../../src/emulator/index.js";
-import { MediaDecodeError, type Fingerprint, type FingerprintEngine, type FingerprintMatch, type LibraryIndex, type MediaKind } from "../../src/emulator/fingerprint/contract.js";
+import type { FingerprintEngine } from "../../src/emulator/fingerprint/contract.js";
 import { createFingerprintEngine } from "../../src/emulator/fingerprint/engine.js";
 import type { EmulatorAccount, EmulatorOptions } from "../../src/emulator/index.js";
 import { ALICE, startTestEmulator } from "./helpers.js";
 import { ossClient } from "./oss-client.js";
 
-/**
- * A stub engine: text compares word sets, other kinds compare byte hashes. It decodes
- * nothing, but refuses bytes that do not look like the kind.
- */
-export function fakeEngine(): FingerprintEngine {
-  const fingerprint = async (kind: MediaKind, bytes: Uint8Array): Promise<Fingerprint> => {
-    const buf = Buffer.from(bytes);
-    if (kind === "text") {
-      const text = buf.toString("utf8");
-      if (text.includes("\uFFFD") || text.trim() === "") throw new MediaDecodeError("not UTF-8 text", kind);
-      return { summary: { kind, length: text.length }, data: text };
-    }
-    const ok = kind === "image" ? buf.subarray(1, 4).toString("latin1") === "PNG" || buf[0] === 0xff : buf.subarray(0, 4).toString("latin1") === (kind === "audio" ? "RIFF" : "VID!");
-    if (!ok) throw new MediaDecodeError(`not ${kind} data`, kind);
-    const length = kind === "audio" ? buf.readUInt32LE(40) / buf.readUInt32LE(28) : kind === "video" ? 2 : 0;
-    return { summary: { kind, length }, data: createHash("sha256").update(buf).digest("hex") };
-  };
-  const similarity = (kind: MediaKind, a: Fingerprint, b: Fingerprint): number => {
-    if (kind !== "text") return a.data === b.data ? 1 : 0;
-    const wa = new Set(String(a.data).toLowerCase().split(/\W+/).filter(Boolean));
-    const wb = new Set(String(b.data).toLowerCase().split(/\W+/).filter(Boolean));
-    const common = [...wa].filter((w) => wb.has(w)).length;
-    return common / Math.max(wa.size, wb.size, 1);
-  };
-  const createIndex = (kind: MediaKind): LibraryIndex => {
-    const items = new Map<string, Fingerprint>();
-    return {
-      kind,
-      get size() {
-        return items.size;
-      },
-      search(fp, options): FingerprintMatch[] {
-        return [...items]
-          .map(([primaryKey, stored]) => ({
-            primaryKey,
-            similarity: similarity(kind, fp, stored),
-            segments: kind === "image" ? [] : [{ inputStart: 0, inputEnd: fp.summary.length, matchStart: 0, matchEnd: stored.summary.length }],
-          }))
-          .filter((m) => m.similarity >= options.threshold && m.similarity > 0)
-          .sort((a, b) => b.similarity - a.similarity)
-          .slice(0, options.limit ?? 50);
-      },
-      add: (key, fp) => void items.set(key, fp),
-      remove: (key) => items.delete(key),
-      has: (key) => items.has(key),
-      keys: () => items.keys(),
-    };
-  };
-  return { fingerprint, createIndex, close: async () => {} };
+/** The emulator's own engine with one worker thread, started before the first test. */
+export async function testEngine(): Promise<FingerprintEngine> {
+  const engine = createFingerprintEngine({ workers: 1 });
+  // The first fingerprint starts the worker (seconds under vitest's TS loader).
+  await engine.fingerprint("text", new TextEncoder().encode("warm up the worker thread"));
+  return engine;
 }
 
-/**
- * The emulator's own engine (one worker thread), except for images: the image engine is a
- * placeholder on this branch, so images go to the stub above until it lands.
- */
-export async function testEngine(): Promise<FingerprintEngine> {
-  const real = createFingerprintEngine({ workers: 1 });
-  // Start the worker thread now (seconds under vitest's TS loader), not inside the first test.
-  await real.fingerprint("text", new TextEncoder().encode("warm up the worker thread"));
-  const stub = fakeEngine();
-  const pick = (kind: MediaKind) => (kind === "image" ? stub : real);
-  return {
-    fingerprint: (kind, bytes) => pick(kind).fingerprint(kind, bytes),
-    createIndex: (kind) => pick(kind).createIndex(kind),
-    close: () => real.close(),
-  };
+/** A 128x128 PNG of coloured rectangles drawn from `seed` (flat pictures give hashes nothing to hold). */
+export function picture(seed: number): Promise<Buffer> {
+  let state = seed >>> 0 || 1;
+  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rects = Array.from({ length: 12 }, () => {
+    const [x, y, w, h] = [next() * 100, next() * 100, 10 + next() * 60, 10 + next() * 60].map(Math.round);
+    const colour = `rgb(${Math.round(next() * 255)},${Math.round(next() * 255)},${Math.round(next() * 255)})`;
+    return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${colour}"/>`;
+  }).join("");
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128"><rect width="128" height="128" fill="white"/>${rects}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
 /** Jobs run at once: no queue delay and no analysis time. */

@@ -1,8 +1,7 @@
 /** ICE content operations through openapi-core's generic callApi, both signing modes. */
-import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/index.js";
-import { activeIceLibrary, fetchDnaResult, iceJobDone, putMedia, startContentEmulator, wav } from "./content-helpers.js";
+import { activeIceLibrary, fetchDnaResult, iceJobDone, picture, putMedia, startContentEmulator, wav } from "./content-helpers.js";
 import { BOB, expectApiError, iceClient } from "./helpers.js";
 
 let emu: RunningEmulator;
@@ -81,7 +80,7 @@ describe.each([
   it("fingerprints images and audio with the https OSS URL form", async () => {
     const ice = iceClient(emu, { v2 });
     const img = await activeIceLibrary(emu, ice, "Image");
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+    const png = await picture(3);
     await putMedia(emu, "media", "dir/red square.png", png);
     const media = JSON.stringify({ Type: "OSS", Media: "https://media.oss-cn-shanghai.aliyuncs.com/dir/red%20square.png" });
     await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: img, PrimaryKey: "red", Input: media, Config: '{"SaveType":"onlysave"}' })).JobId);

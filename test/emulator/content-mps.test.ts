@@ -8,10 +8,9 @@ import {
   SubmitFpFileDeleteJobRequest,
   SubmitFpShotJobRequest,
 } from "@alicloud/mts20140618";
-import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/index.js";
-import { activeMpsLibrary, fetchText, mpsInput, putMedia, startContentEmulator, wav } from "./content-helpers.js";
+import { activeMpsLibrary, fetchText, mpsInput, picture, putMedia, startContentEmulator, wav } from "./content-helpers.js";
 import { BOB, eventually, expectApiError, mtsClient } from "./helpers.js";
 
 let emu: RunningEmulator;
@@ -121,7 +120,7 @@ describe.each([
   it("queries jobs by ids (NonExistIds) and by state and time range with paging", async () => {
     const mts = mtsClient(emu, { v2 });
     const db = await activeMpsLibrary(emu, mts, 14);
-    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#00ff00" } }).png().toBuffer();
+    const png = await picture(5);
     await putMedia(emu, "media", "g.png", png);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await submit(mts, db, `g${i}`, mpsInput("media", "g.png"), "nosave"));
