@@ -52,14 +52,21 @@ export function createBackends(settings: BackendSettings, observe?: BackendCallO
   };
 }
 
+/**
+ * Where a call for `region` goes. An endpoint template without `{region}` (a local emulator's
+ * `127.0.0.1:PORT`, a central endpoint) cannot tell the service the region, so the region
+ * travels in the x-acs-region-id header instead: a library is always asked for in its region.
+ */
 export function endpointFor(settings: Pick<BackendSettings, "endpoints" | "protocol">, backend: FingerprintBackend, region: string): RpcTarget {
-  return { endpoint: settings.endpoints[backend].replaceAll("{region}", region), protocol: settings.protocol };
+  const template = settings.endpoints[backend];
+  const endpoint = template.replaceAll("{region}", region);
+  return template.includes("{region}") ? { endpoint, protocol: settings.protocol } : { endpoint, protocol: settings.protocol, regionHeader: region };
 }
 
-/** One string per distinct endpoint: regions served by the same endpoint share an account listing. */
+/** One string per distinct (endpoint, region) listing: what one List without ids returns. */
 export function endpointKey(settings: Pick<BackendSettings, "endpoints" | "protocol">, backend: FingerprintBackend, region: string): string {
   const target = endpointFor(settings, backend, region);
-  return `${target.protocol}://${target.endpoint}`;
+  return `${target.protocol}://${target.endpoint}${target.regionHeader ? `#${target.regionHeader}` : ""}`;
 }
 
 export { DEFAULT_ACCOUNT, singleAccount, type BackendAccounts } from "./accounts.js";

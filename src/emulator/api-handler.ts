@@ -5,8 +5,8 @@
  */
 import { authenticate, signingMode, type ReceivedRequest } from "./auth/authenticate.js";
 import type { EmulatorCore } from "./core.js";
-import { ApiError, actionNotFound, internalError, missingParameter, throttling } from "./errors.js";
-import { hostIdFor, parseHost } from "./http/host.js";
+import { ApiError, actionNotFound, internalError, invalidRegionId, missingParameter, throttling } from "./errors.js";
+import { hostIdFor, parseHost, regionOf, REGION_HEADER } from "./http/host.js";
 import { serviceForVersion, SERVICES } from "./services/registry.js";
 
 export type ApiOutcome =
@@ -20,7 +20,8 @@ export async function handleApiRequest(
   wait: (ms: number) => Promise<boolean>,
 ): Promise<ApiOutcome> {
   const host = parseHost(req.headers["host"]?.[0]);
-  const region = host.region ?? core.settings.region;
+  const choice = regionOf(host, req.headers[REGION_HEADER]?.[0], core.settings.region);
+  const region = "region" in choice ? choice.region : core.settings.region;
   let hostId = host.raw || "localhost";
   const fail = (e: ApiError, action?: string, accessKeyId?: string, algorithm?: string): ApiOutcome => ({
     kind: "answer",
@@ -44,6 +45,7 @@ export async function handleApiRequest(
     if (!a) throw missingParameter("Action");
     const service = serviceForVersion(version);
     if (service) hostId = hostIdFor(host, service.info.product, region);
+    if ("malformed" in choice) throw invalidRegionId(choice.malformed);
     const handler = service?.actions[a];
     if (!service || !handler) {
       const known = SERVICES.map((s) => `${s.info.label} ${s.info.version}: ${Object.keys(s.actions).join(", ")}`).join("; ");

@@ -60,3 +60,6 @@ export const nonceUsed = (message: string): ApiError => new ApiError("SignatureN
 
 export const internalError = (message = "The request processing has failed due to some unknown error."): ApiError =>
   new ApiError("InternalError", 500, message);
+
+export const invalidRegionId = (value: string): ApiError =>
+  new ApiError("InvalidRegionId", 400, `The region ${JSON.stringify(value)} named by the x-acs-region-id header is not a region id like cn-shanghai.`);

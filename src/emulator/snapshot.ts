@@ -82,6 +82,7 @@ function checkJob(j: unknown, where: string): asserts j is DeleteJob {
   const ok =
     typeof x === "object" && x !== null &&
     ["id", "owner", "fpDBId", "code", "message"].every((k) => typeof x[k] === "string") &&
+    (x.region === undefined || typeof x.region === "string") &&
     (x.delType === "Purge" || x.delType === "Delete") &&
     ["Queuing", "Success", "Fail"].includes(x.status as string) &&
     typeof x.createdAt === "number" && typeof x.finishesAt === "number" &&

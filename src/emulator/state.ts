@@ -20,7 +20,7 @@ interface LibraryBase {
   name: string;
   description: string;
   status: LibraryStatus;
-  /** Region the create request was handled in (informational: lookups ignore it). */
+  /** Region the create request was handled in: only requests handled in it see the library. */
   region: string;
   createdAt: number;
   /** When an offline library turns active; null once active or after a pause. */
@@ -48,6 +48,8 @@ export interface DeleteJob {
   id: string;
   owner: string;
   fpDBId: string;
+  /** Region it was submitted in; absent in snapshots written before jobs were regional (seen everywhere). */
+  region?: string;
   delType: DelType;
   status: JobStatus;
   code: string;
@@ -95,14 +97,23 @@ export class EmulatorState {
     this.libraries.set(lib.id, lib);
   }
 
-  /** The library with this id if `owner` may see it through `service`. */
-  owned(id: string, owner: string, service: Service): Library | undefined {
+  /**
+   * The library with this id if `owner` may see it through `service` in `region`.
+   * Libraries are regional: the same account asking in another region does not see it.
+   */
+  owned(id: string, owner: string, service: Service, region: string): Library | undefined {
     const lib = this.libraries.get(id);
-    return lib && lib.owner === owner && lib.service === service ? lib : undefined;
+    return lib && lib.owner === owner && lib.service === service && lib.region === region ? lib : undefined;
   }
 
-  ownedBy(owner: string, service: Service): Library[] {
-    return [...this.libraries.values()].filter((l) => l.owner === owner && l.service === service);
+  ownedBy(owner: string, service: Service, region: string): Library[] {
+    return [...this.libraries.values()].filter((l) => l.owner === owner && l.service === service && l.region === region);
+  }
+
+  /** A delete job `owner` may see in `region`. */
+  ownedJob(id: string, owner: string, region: string): DeleteJob | undefined {
+    const job = this.jobs.get(id);
+    return job && job.owner === owner && (job.region === undefined || job.region === region) ? job : undefined;
   }
 
   activate(lib: Library): void {
@@ -133,7 +144,8 @@ export class EmulatorState {
   finishJob(job: DeleteJob, at: number): void {
     if (job.status !== "Queuing") return;
     job.finishedAt = at;
-    const lib = this.owned(job.fpDBId, job.owner, "mps");
+    const target = this.libraries.get(job.fpDBId);
+    const lib = target && this.owned(job.fpDBId, job.owner, "mps", job.region ?? target.region);
     if (!lib) {
       job.status = "Fail";
       job.code = "InvalidParameter.ResourceNotFound";

@@ -41,6 +41,8 @@ export interface ClientOptions {
   /** Use V2 HMAC-SHA1 query signatures instead of the default ACS3 headers. */
   v2?: boolean;
   readTimeout?: number;
+  /** Name a region on the bare endpoint: the x-acs-region-id header, through the SDK's global parameters. */
+  region?: string;
 }
 
 function config(emu: RunningEmulator, o: ClientOptions): $OpenApiUtil.Config {
@@ -54,6 +56,7 @@ function config(emu: RunningEmulator, o: ClientOptions): $OpenApiUtil.Config {
     readTimeout: o.readTimeout ?? 5000,
     connectTimeout: 2000,
     ...(o.v2 ? { signatureAlgorithm: "v2" } : {}),
+    ...(o.region ? { globalParameters: new $OpenApiUtil.GlobalParameters({ headers: { "x-acs-region-id": o.region } }) } : {}),
   });
 }
 

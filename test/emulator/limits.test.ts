@@ -13,7 +13,7 @@ beforeEach(() => {
   emu.control.updateSettings({ region: "cn-shanghai", libraryQuota: 2, qpsLimits: { CreateFpShotDB: 100, ListDNADB: 100, ListFpShotDB: 100 } });
 });
 
-describe("library quota (per account, per service)", () => {
+describe("library quota (per account, per service, per region)", () => {
   it("ICE: the third library is QuotaExceeded.Library; deleting one frees a slot", async () => {
     const ice = iceClient(emu);
     const first = (await ice("CreateDNADB", { Name: "1" })).DBInfo.DBId;
@@ -21,7 +21,7 @@ describe("library quota (per account, per service)", () => {
     await expectApiError(ice("CreateDNADB", { Name: "3" }), {
       status: 400,
       code: "QuotaExceeded.Library",
-      message: `The account ${ALICE.accessKeyId} already has 2 ICE fingerprint libraries; the limit is 2 per account. Delete one with DeleteDNADB first.`,
+      message: `The account ${ALICE.accessKeyId} already has 2 ICE fingerprint libraries; the limit is 2 per account in cn-shanghai. Delete one with DeleteDNADB first.`,
       hostId: "ice.cn-shanghai.aliyuncs.com",
     });
     // MPS and another account have their own quota.
@@ -41,7 +41,7 @@ describe("library quota (per account, per service)", () => {
     await expectApiError(mts.createFpShotDB(new CreateFpShotDBRequest({ name: "3" })), {
       status: 400,
       code: "QuotaExceeded.Library",
-      message: /already has 2 MPS fingerprint libraries; the limit is 2 per account\. Delete one with SubmitFpDBDeleteJob \(DelType=Delete\) first\./,
+      message: /already has 2 MPS fingerprint libraries; the limit is 2 per account in cn-shanghai\. Delete one with SubmitFpDBDeleteJob \(DelType=Delete\) first\./,
       hostId: "mts.cn-shanghai.aliyuncs.com",
     });
     await eventually(async () => (await mts.listFpShotDB(new ListFpShotDBRequest({ fpDBIds: id }))).body!.nonExistIds!.string!.length === 1);

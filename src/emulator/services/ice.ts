@@ -46,19 +46,19 @@ function createDnaDb(ctx: ActionContext) {
   return { DBInfo: view(lib) };
 }
 
-/** Without DBIds the emulator lists all of the account's ICE libraries (undocumented upstream). */
+/** Without DBIds the emulator lists all of the account's ICE libraries in the region (undocumented upstream). */
 function listDnaDb(ctx: ActionContext) {
   const ids = idList(ctx, "DBIds", 10);
   const libs =
     ids.length === 0
-      ? ctx.state.ownedBy(ctx.accessKeyId, "ice")
-      : ids.map((id) => ctx.state.owned(id, ctx.accessKeyId, "ice")).filter((l) => l !== undefined);
+      ? ctx.state.ownedBy(ctx.accessKeyId, "ice", ctx.region)
+      : ids.map((id) => ctx.state.owned(id, ctx.accessKeyId, "ice", ctx.region)).filter((l) => l !== undefined);
   return { DBList: (libs as IceLibrary[]).map(view) };
 }
 
 function deleteDnaDb(ctx: ActionContext) {
   const id = required(ctx, "DBId");
-  if (!ctx.state.owned(id, ctx.accessKeyId, "ice")) {
+  if (!ctx.state.owned(id, ctx.accessKeyId, "ice", ctx.region)) {
     throw resourceNotFound(`The library DBId ${id} does not exist.`);
   }
   ctx.state.remove(id);

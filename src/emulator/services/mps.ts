@@ -94,16 +94,16 @@ function createFpShotDb(ctx: ActionContext) {
   };
 }
 
-/** Without FpDBIds the emulator lists all of the account's MPS libraries (undocumented upstream). */
+/** Without FpDBIds the emulator lists all of the account's MPS libraries in the region (undocumented upstream). */
 function listFpShotDb(ctx: ActionContext) {
   const ids = idList(ctx, "FpDBIds", 10);
   if (ids.length === 0) {
-    return { FpShotDBList: { FpShotDB: (ctx.state.ownedBy(ctx.accessKeyId, "mps") as MpsLibrary[]).map(listView) }, NonExistIds: { String: [] } };
+    return { FpShotDBList: { FpShotDB: (ctx.state.ownedBy(ctx.accessKeyId, "mps", ctx.region) as MpsLibrary[]).map(listView) }, NonExistIds: { String: [] } };
   }
   const found: MpsLibrary[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const lib = ctx.state.owned(id, ctx.accessKeyId, "mps");
+    const lib = ctx.state.owned(id, ctx.accessKeyId, "mps", ctx.region);
     if (lib) found.push(lib as MpsLibrary);
     else missing.push(id);
   }
@@ -114,7 +114,7 @@ function submitFpDbDeleteJob(ctx: ActionContext) {
   const fpDBId = required(ctx, "FpDBId");
   const type = delType(ctx);
   const data = userData(ctx);
-  const lib = ctx.state.owned(fpDBId, ctx.accessKeyId, "mps") as MpsLibrary | undefined;
+  const lib = ctx.state.owned(fpDBId, ctx.accessKeyId, "mps", ctx.region) as MpsLibrary | undefined;
   if (!lib) throw resourceNotFound(`The library FpDBId ${fpDBId} does not exist.`);
   if (type === "Purge" && lib.modelId >= 11 && lib.modelId <= 14) {
     throw notSupported(`DelType Purge is not supported for libraries with ModelId ${lib.modelId}; use DelType=Delete.`);
@@ -123,6 +123,7 @@ function submitFpDbDeleteJob(ctx: ActionContext) {
     id: ctx.state.freshId(),
     owner: ctx.accessKeyId,
     fpDBId,
+    region: ctx.region,
     delType: type,
     status: "Queuing",
     code: "",
@@ -142,14 +143,14 @@ function submitFpDbDeleteJob(ctx: ActionContext) {
 function queryFpDbDeleteJobList(ctx: ActionContext) {
   const ids = idList(ctx, "JobIds", 10);
   if (ids.length === 0) {
-    const mine = [...ctx.state.jobs.values()].filter((j) => j.owner === ctx.accessKeyId).reverse().slice(0, 20);
+    const mine = [...ctx.state.jobs.values()].filter((j) => ctx.state.ownedJob(j.id, ctx.accessKeyId, ctx.region)).reverse().slice(0, 20);
     return { FpDBDeleteJobList: { FpDBDeleteJob: mine.map(jobView) }, NonExistIds: { String: [] } };
   }
   const found: DeleteJob[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const job = ctx.state.jobs.get(id);
-    if (job && job.owner === ctx.accessKeyId) found.push(job);
+    const job = ctx.state.ownedJob(id, ctx.accessKeyId, ctx.region);
+    if (job) found.push(job);
     else missing.push(id);
   }
   return { FpDBDeleteJobList: { FpDBDeleteJob: found.map(jobView) }, NonExistIds: { String: missing } };

@@ -45,13 +45,13 @@ export function checkTextRegion(ctx: ActionContext, what: string): void {
   }
 }
 
-/** libraryQuota counts the account's libraries of one service that are not deleted yet. */
+/** libraryQuota counts the account's libraries of one service in the region that are not deleted yet. */
 export function checkQuota(ctx: ActionContext, service: Service, label: string, howToFree: string): void {
-  const count = ctx.state.ownedBy(ctx.accessKeyId, service).length;
+  const count = ctx.state.ownedBy(ctx.accessKeyId, service, ctx.region).length;
   const limit = ctx.settings.libraryQuota;
   if (count >= limit) {
     throw quotaExceeded(
-      `The account ${ctx.accessKeyId} already has ${count} ${label} fingerprint libraries; the limit is ${limit} per account. ${howToFree}`,
+      `The account ${ctx.accessKeyId} already has ${count} ${label} fingerprint libraries; the limit is ${limit} per account in ${ctx.region}. ${howToFree}`,
     );
   }
 }
