@@ -196,18 +196,21 @@ describe("ICE content operations: bad inputs", () => {
       code: "InvalidParameter.InvalidState",
       message: `The library DBId ${id} is offline; submit jobs once ListDNADB shows it active.`,
     });
+    const shenzhen = iceClient(emu, { region: "cn-shenzhen" });
+    const local = (await shenzhen("CreateDNADB", { Name: "sz", Model: "Video" })).DBInfo.DBId;
+    emu.control.activate(local);
+    await expectApiError(shenzhen("SubmitDNAJob", { DBId: local, PrimaryKey: "k", Input: input("media", "a.mp4") }), {
+      status: 400,
+      code: "InvalidParameter.RegionNotSupported",
+      message: "SubmitDNAJob is available in cn-beijing, cn-hangzhou, cn-shanghai only; this request was handled in cn-shenzhen.",
+      hostId: "ice.cn-shenzhen.aliyuncs.com",
+    });
+    // Jobs are regional like their libraries: Beijing does not see a Shanghai job.
     emu.control.activate(id);
-    emu.control.updateSettings({ region: "cn-shenzhen" });
-    try {
-      await expectApiError(ice()("SubmitDNAJob", { DBId: id, PrimaryKey: "k", Input: input("media", "a.mp4") }), {
-        status: 400,
-        code: "InvalidParameter.RegionNotSupported",
-        message: "SubmitDNAJob is available in cn-beijing, cn-hangzhou, cn-shanghai only; this request was handled in cn-shenzhen.",
-        hostId: "ice.cn-shenzhen.aliyuncs.com",
-      });
-    } finally {
-      emu.control.updateSettings({ region: "cn-shanghai" });
-    }
+    await putMedia(emu, "media", "a.txt", "regional words");
+    const { JobId } = await ice()("SubmitDNAJob", { DBId: id, PrimaryKey: "k", Input: input("media", "a.txt") });
+    expect((await iceClient(emu, { region: "cn-beijing" })("QueryDNAJobList", { JobIds: JobId })).JobList).toEqual([]);
+    expect((await ice()("QueryDNAJobList", { JobIds: JobId })).JobList).toHaveLength(1);
   });
 
   it("drops a library's jobs and files with the library, and keeps accounts apart", async () => {

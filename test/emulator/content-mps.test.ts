@@ -248,41 +248,44 @@ describe("MPS content operations: limits, bad inputs, regions", () => {
     expect(asset).toMatchObject({ state: "Fail", code: "InvalidParameter.ResourceNotFound" });
   });
 
-  it("keeps text and import in cn-shanghai and the other operations in their documented regions", async () => {
-    const text = await activeMpsLibrary(emu, mts(), 11);
-    const video = await activeMpsLibrary(emu, mts(), 12);
+  it("keeps import in cn-shanghai and the other operations in their documented regions", async () => {
     const cfg = (db: string) => JSON.stringify({ PrimaryKey: "k", SaveType: "save", FpDBId: db });
-    emu.control.updateSettings({ region: "cn-beijing" });
-    try {
-      await expectApiError(mts().submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "a.txt"), fpShotConfig: cfg(text) })), {
-        status: 400,
-        code: "InvalidParameter.RegionNotSupported",
-        message: "Text fingerprinting (a library with ModelId 11) is available in cn-shanghai only; this request was handled in cn-beijing.",
-        hostId: "mts.cn-beijing.aliyuncs.com",
-      });
-      await expectApiError(mts().importFpShotJob(new ImportFpShotJobRequest({ fpDBId: text, input: mpsInput("media", "a.txt"), fpImportConfig: '{"SaveType":"save"}' })), {
-        status: 400,
-        code: "InvalidParameter.RegionNotSupported",
-        message: "ImportFpShotJob (text libraries) is available in cn-shanghai only; this request was handled in cn-beijing.",
-      });
-      expect((await mts().submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "a.mp4", "oss-cn-beijing"), fpShotConfig: cfg(video) }))).body!.jobId).toMatch(/^[0-9a-f]{32}$/);
-      emu.control.updateSettings({ region: "ap-southeast-1" });
-      await expectApiError(mts().submitFpFileDeleteJob(new SubmitFpFileDeleteJobRequest({ fpDBId: video, primaryKeys: "k" })), {
-        status: 400,
-        code: "InvalidParameter.RegionNotSupported",
-        message: "SubmitFpFileDeleteJob with PrimaryKeys is available in cn-beijing, cn-hangzhou, cn-shanghai only; this request was handled in ap-southeast-1.",
-      });
-      await expectApiError(mts().listFpShotFiles(new ListFpShotFilesRequest({ fpDBId: video, startTime: "2026-01-01T00:00:00Z" })), { status: 400, code: "InvalidParameter.RegionNotSupported" });
-      expect((await mts().listFpShotFiles(new ListFpShotFilesRequest({ fpDBId: video }))).body!.fpShotFileList!.fpShotFile).toEqual([]);
-      emu.control.updateSettings({ region: "cn-shenzhen" });
-      await expectApiError(mts().submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "a.mp4"), fpShotConfig: cfg(video) })), {
-        status: 400,
-        code: "InvalidParameter.RegionNotSupported",
-        message: "SubmitFpShotJob is available in cn-beijing, cn-hangzhou, cn-shanghai, ap-southeast-1, me-central-1 only; this request was handled in cn-shenzhen.",
-      });
-    } finally {
-      emu.control.updateSettings({ region: "cn-shanghai" });
-    }
+    const beijing = mtsClient(emu, { region: "cn-beijing" });
+    const text = await activeMpsLibrary(emu, mts(), 11);
+    await expectApiError(beijing.importFpShotJob(new ImportFpShotJobRequest({ fpDBId: text, input: mpsInput("media", "a.txt"), fpImportConfig: '{"SaveType":"save"}' })), {
+      status: 400,
+      code: "InvalidParameter.RegionNotSupported",
+      message: "ImportFpShotJob (text libraries) is available in cn-shanghai only; this request was handled in cn-beijing.",
+      hostId: "mts.cn-beijing.aliyuncs.com",
+    });
+    const bjVideo = await activeMpsLibrary(emu, beijing, 12);
+    const bjJob = (await beijing.submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "a.mp4", "oss-cn-beijing"), fpShotConfig: cfg(bjVideo) }))).body!.jobId!;
+    // Jobs are regional like their libraries.
+    expect((await mts().queryFpShotJobList(new QueryFpShotJobListRequest({ jobIds: bjJob }))).body!.nonExistIds!.string).toEqual([bjJob]);
+
+    const singapore = mtsClient(emu, { region: "ap-southeast-1" });
+    const sgVideo = await activeMpsLibrary(emu, singapore, 12);
+    await expectApiError(singapore.submitFpFileDeleteJob(new SubmitFpFileDeleteJobRequest({ fpDBId: sgVideo, primaryKeys: "k" })), {
+      status: 400,
+      code: "InvalidParameter.RegionNotSupported",
+      message: "SubmitFpFileDeleteJob with PrimaryKeys is available in cn-beijing, cn-hangzhou, cn-shanghai only; this request was handled in ap-southeast-1.",
+    });
+    expect((await singapore.submitFpFileDeleteJob(new SubmitFpFileDeleteJobRequest({ fpDBId: sgVideo, fileIds: "f1" }))).body!.jobId).toMatch(/^[0-9a-f]{32}$/);
+    await expectApiError(singapore.listFpShotFiles(new ListFpShotFilesRequest({ fpDBId: sgVideo, startTime: "2026-01-01T00:00:00Z" })), {
+      status: 400,
+      code: "InvalidParameter.RegionNotSupported",
+      message: "ListFpShotFiles with StartTime/EndTime is available in cn-beijing, cn-hangzhou, cn-shanghai only; this request was handled in ap-southeast-1.",
+    });
+    expect((await singapore.listFpShotFiles(new ListFpShotFilesRequest({ fpDBId: sgVideo }))).body!.fpShotFileList!.fpShotFile).toEqual([]);
+
+    const shenzhen = mtsClient(emu, { region: "cn-shenzhen" });
+    const szVideo = await activeMpsLibrary(emu, shenzhen, 12);
+    await expectApiError(shenzhen.submitFpShotJob(new SubmitFpShotJobRequest({ input: mpsInput("media", "a.mp4"), fpShotConfig: cfg(szVideo) })), {
+      status: 400,
+      code: "InvalidParameter.RegionNotSupported",
+      message: "SubmitFpShotJob is available in cn-beijing, cn-hangzhou, cn-shanghai, ap-southeast-1, me-central-1 only; this request was handled in cn-shenzhen.",
+    });
+    await expectApiError(shenzhen.listFpShotFiles(new ListFpShotFilesRequest({ fpDBId: szVideo })), { status: 400, code: "InvalidParameter.RegionNotSupported", message: /^ListFpShotFiles is available in/ });
   });
 
   it("allows one import job per library at a time and imports only into text libraries", async () => {

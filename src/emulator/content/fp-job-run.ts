@@ -77,7 +77,7 @@ export function failJob(job: { status: string; code: string; message: string; fi
 
 /** The job's library, which must still exist and be active. */
 function activeLibrary(rt: ContentRuntime, job: FpJob): Library {
-  const lib = rt.deps.state.owned(job.libraryId, job.owner, job.service);
+  const lib = rt.deps.state.owned(job.libraryId, job.owner, job.service, job.region);
   if (!lib) throw new JobFailure("InvalidParameter.ResourceNotFound", `The library ${job.libraryId} no longer exists.`);
   if (lib.status !== "active") {
     throw new JobFailure(INVALID_STATE, `The library ${job.libraryId} is ${lib.status}; jobs run only on active libraries.`);

@@ -20,7 +20,7 @@ import { libraryKind } from "./runtime.js";
 export const CANCELLED_CODE = "JobCancelled";
 
 function iceLibrary(ctx: ActionContext, id: string): IceLibrary {
-  const lib = ctx.state.owned(id, ctx.accessKeyId, "ice");
+  const lib = ctx.state.owned(id, ctx.accessKeyId, "ice", ctx.region);
   if (!lib) throw resourceNotFound(`The library DBId ${id} does not exist.`);
   return lib as IceLibrary;
 }
@@ -97,8 +97,13 @@ function jobView(ctx: ActionContext, job: FpJob) {
   };
 }
 
+/** Jobs are regional like their libraries: seen by their account in the region they were submitted in. */
+function mine(ctx: ActionContext, job: FpJob | undefined): job is FpJob {
+  return job !== undefined && job.service === "ice" && job.owner === ctx.accessKeyId && job.region === ctx.region;
+}
+
 function myIceJobs(ctx: ActionContext): FpJob[] {
-  return [...ctx.content.store.fpJobs.values()].filter((j) => j.service === "ice" && j.owner === ctx.accessKeyId);
+  return [...ctx.content.store.fpJobs.values()].filter((j) => mine(ctx, j));
 }
 
 /** By JobIds (at most 10; unknown ids are left out), else the account's 20 newest jobs. */
@@ -107,14 +112,14 @@ function queryDnaJobList(ctx: ActionContext) {
   const jobs =
     ids.length === 0
       ? myIceJobs(ctx).sort((a, b) => b.seq - a.seq).slice(0, 20)
-      : ids.map((id) => ctx.content.store.fpJobs.get(id)).filter((j): j is FpJob => j !== undefined && j.service === "ice" && j.owner === ctx.accessKeyId);
+      : ids.map((id) => ctx.content.store.fpJobs.get(id)).filter((j): j is FpJob => mine(ctx, j));
   return { JobList: jobs.map((j) => jobView(ctx, j)) };
 }
 
 function cancelDnaJob(ctx: ActionContext) {
   const jobId = required(ctx, "JobId");
   const job = ctx.content.store.fpJobs.get(jobId);
-  if (!job || job.service !== "ice" || job.owner !== ctx.accessKeyId) throw resourceNotFound(`The job JobId ${jobId} does not exist.`);
+  if (!mine(ctx, job)) throw resourceNotFound(`The job JobId ${jobId} does not exist.`);
   if (job.status !== "Queuing") {
     throw invalidState(`The job ${jobId} is ${job.status}; only Queuing jobs can be cancelled (pause the queue to keep jobs queued).`);
   }

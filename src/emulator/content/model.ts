@@ -93,6 +93,7 @@ export interface FileDeleteJob {
   id: string;
   owner: string;
   libraryId: string;
+  region: string;
   fileIds: string[];
   status: SimpleJobStatus;
   code: string;

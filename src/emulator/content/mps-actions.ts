@@ -23,7 +23,7 @@ const QUERY_WINDOW_MS = 183 * 24 * 3600 * 1000;
 const STATES: ReadonlyArray<FpJobStatus | "All"> = ["All", "Queuing", "Analysing", "Fail", "Success"];
 
 export function mpsLibrary(ctx: ActionContext, id: string, name: string): MpsLibrary {
-  const lib = ctx.state.owned(id, ctx.accessKeyId, "mps");
+  const lib = ctx.state.owned(id, ctx.accessKeyId, "mps", ctx.region);
   if (!lib) throw resourceNotFound(`The library ${name} ${id} does not exist.`);
   return lib as MpsLibrary;
 }
@@ -125,7 +125,8 @@ function stateParam(ctx: ActionContext): FpJobStatus | "All" {
  */
 function queryFpShotJobList(ctx: ActionContext) {
   const store = ctx.content.store;
-  const mine = (j: FpJob | undefined): j is FpJob => j !== undefined && j.service === "mps" && j.owner === ctx.accessKeyId;
+  // Jobs are regional like their libraries.
+  const mine = (j: FpJob | undefined): j is FpJob => j !== undefined && j.service === "mps" && j.owner === ctx.accessKeyId && j.region === ctx.region;
   const ids = idList(ctx, "JobIds", 10);
   if (ids.length > 0) {
     const found: FpJob[] = [];

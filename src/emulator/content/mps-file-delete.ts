@@ -32,6 +32,7 @@ function submitFpFileDeleteJob(ctx: ActionContext) {
     id: rt.store.freshId((id) => ctx.state.libraries.has(id) || ctx.state.jobs.has(id)),
     owner: ctx.accessKeyId,
     libraryId: lib.id,
+    region: ctx.region,
     fileIds: [...new Set([...fileIds, ...resolved])],
     status: "Queuing",
     code: "",
@@ -78,14 +79,14 @@ function queryFpFileDeleteJobList(ctx: ActionContext) {
   const jobs = ctx.content.store.fileDeleteJobs;
   const ids = idList(ctx, "JobIds", 10);
   if (ids.length === 0) {
-    const latest = [...jobs.values()].filter((j) => j.owner === ctx.accessKeyId).sort((a, b) => b.seq - a.seq).slice(0, 20);
+    const latest = [...jobs.values()].filter((j) => j.owner === ctx.accessKeyId && j.region === ctx.region).sort((a, b) => b.seq - a.seq).slice(0, 20);
     return { FpFileDeleteJobList: { FpFileDeleteJob: latest.map(view) }, NonExistIds: { String: [] } };
   }
   const found: FileDeleteJob[] = [];
   const missing: string[] = [];
   for (const id of ids) {
     const job = jobs.get(id);
-    if (job && job.owner === ctx.accessKeyId) found.push(job);
+    if (job && job.owner === ctx.accessKeyId && job.region === ctx.region) found.push(job);
     else missing.push(id);
   }
   return { FpFileDeleteJobList: { FpFileDeleteJob: found.map(view) }, NonExistIds: { String: missing } };

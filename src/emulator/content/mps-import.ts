@@ -122,7 +122,7 @@ async function runImportJob(rt: ContentRuntime, job: ImportJob): Promise<void> {
     await rt.waits.sleep(job.id, rt.analysisMs("text", chars) - (deps.now() - started));
     if (!processing()) return;
 
-    const lib = deps.state.owned(job.libraryId, job.owner, "mps");
+    const lib = deps.state.owned(job.libraryId, job.owner, "mps", job.region);
     if (!lib || lib.status !== "active") throw new JobFailure("InvalidParameter.InvalidState", `The library ${job.libraryId} is no longer active.`);
     const engine = deps.engine();
     if (!engine) throw new JobFailure("InternalError", "The emulator's fingerprint engine is not running.");
@@ -193,7 +193,7 @@ function listFpShotImportJob(ctx: ActionContext) {
   const missing: string[] = [];
   for (const id of ids) {
     const job = ctx.content.store.importJobs.get(id);
-    if (job && job.owner === ctx.accessKeyId) found.push(job);
+    if (job && job.owner === ctx.accessKeyId && job.region === ctx.region) found.push(job);
     else missing.push(id);
   }
   return { FpShotImportJobList: found.map((j) => view(ctx, j)), NonExistIds: missing };
