@@ -231,10 +231,10 @@ export function createControl(core: EmulatorCore): EmulatorControl {
 
     saveState: async (path) => {
       settled();
-      return snapshotErrors(() => saveSnapshot(checkPath(path), core.state));
+      return snapshotErrors(() => saveSnapshot(checkPath(path), core.state, core.content));
     },
 
-    loadState: async (path) => snapshotErrors(() => loadSnapshot(checkPath(path), core.state)),
+    loadState: async (path) => snapshotErrors(() => loadSnapshot(checkPath(path), core.state, core.content)),
 
     finishContentJob: (jobId) => contentErrors(() => finishContentJob(core.content, jobId)),
     failContentJob: (jobId, failure) => contentErrors(() => failContentJob(core.content, jobId, failure?.code, failure?.message)),

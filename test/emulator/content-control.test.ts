@@ -1,9 +1,12 @@
 /** Content jobs and the emulator's machinery: job timing, control API, QPS limits, faults. */
 import { QueryFpShotJobListRequest, SubmitFpFileDeleteJobRequest, SubmitFpShotJobRequest } from "@alicloud/mts20140618";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/index.js";
 import { DEFAULT_QPS_LIMITS } from "../../src/emulator/index.js";
-import { activeIceLibrary, activeMpsLibrary, iceJobDone, mpsInput, putMedia, startContentEmulator, wav } from "./content-helpers.js";
+import { activeIceLibrary, activeMpsLibrary, fetchDnaResult, iceJobDone, mpsInput, putMedia, startContentEmulator, wav } from "./content-helpers.js";
 import { controlHttp, eventually, expectApiError, iceClient, mtsClient } from "./helpers.js";
 
 let emu: RunningEmulator;
@@ -121,5 +124,30 @@ describe("QPS limits and faults", () => {
     }
     expect(err).toBeDefined();
     expect(err.data).toBeUndefined();
+  });
+});
+
+describe("state file", () => {
+  it("keeps stored files (searchable again) and jobs across save and load", async () => {
+    const ice = iceClient(emu);
+    const db = await activeIceLibrary(emu, ice, "Text");
+    await putMedia(emu, "media", "a.txt", "words that survive a restart of the emulator");
+    const stored = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: db, PrimaryKey: "kept", Input: iceInput("a.txt"), Config: '{"SaveType":"onlysave"}' })).JobId);
+    emu.control.pauseQueue("ice");
+    const pending = (await ice("SubmitDNAJob", { DBId: db, PrimaryKey: "p", Input: iceInput("a.txt") })).JobId;
+    const file = join(await mkdtemp(join(tmpdir(), "content-state-")), "state.json");
+    await emu.control.saveState(file);
+
+    emu.control.reset();
+    expect(emu.control.state().content.files).toEqual([]);
+    await emu.control.loadState(file);
+    expect((await ice("ListDNAFiles", { DBId: db })).FileList.map((f: any) => f.PrimaryKey)).toEqual(["kept"]);
+    expect((await ice("QueryDNAJobList", { JobIds: `${stored.Id},${pending}` })).JobList.map((j: any) => [j.Id, j.Status, j.Code])).toEqual([
+      [stored.Id, "Success", ""],
+      [pending, "Fail", "InternalError"],
+    ]);
+    await putMedia(emu, "media", "a.txt", "words that survive a restart of the emulator");
+    const search = await iceJobDone(ice, (await ice("SubmitDNAJob", { DBId: db, PrimaryKey: "q", Input: iceInput("a.txt"), Config: '{"SaveType":"nosave"}' })).JobId);
+    expect((await fetchDnaResult(search.DNAResult)).TextDNA.map((m: any) => m.PrimaryKey)).toEqual(["kept"]);
   });
 });

@@ -25,6 +25,11 @@ export class ContentStore {
     return ++this.counter;
   }
 
+  /** After a load: new records number after the loaded ones. */
+  advanceSeq(to: number): void {
+    this.counter = Math.max(this.counter, to);
+  }
+
   /** A 32-hex id unused by any content record. */
   freshId(taken: (id: string) => boolean): string {
     for (;;) {
