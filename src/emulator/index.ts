@@ -62,8 +62,9 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
     oss: core.oss,
     close: async () => {
       await server.close();
-      core.oss.dispose();
+      // Running jobs end first: they may still read media from or publish to the OSS stand-in.
       await core.content.close();
+      core.oss.dispose();
       const engine = core.engine;
       core.engine = undefined;
       await engine?.close();
