@@ -136,6 +136,18 @@ describe.each(FORMS)("ali-oss, $label", ({ v4, sld }) => {
     expect(Buffer.compare(tail.content, bytes.subarray(307200, 307210))).toBe(0);
   });
 
+  it("lets a reader finish the version it opened while the key is overwritten and deleted", async () => {
+    const c = client();
+    const old = randomBytes(4 * 1024 * 1024);
+    await c.put("moving.bin", old);
+    const reading = await c.getStream("moving.bin");
+    await c.put("moving.bin", Buffer.from("new"));
+    await c.delete("moving.bin");
+    const chunks: Buffer[] = [];
+    for await (const chunk of reading.stream) chunks.push(chunk as Buffer);
+    expect(Buffer.compare(Buffer.concat(chunks), old)).toBe(0);
+  });
+
   it("aborts a multipart upload", async () => {
     const c = client();
     const { uploadId } = await c.initMultipartUpload("aborted.bin");

@@ -62,21 +62,24 @@ function responseOverrides(c: OssContext): Record<string, string> {
 }
 
 export async function getObject(c: OssContext, b: Bucket, key: string): Promise<void> {
-  const o = c.core.oss.object(b, key);
-  const range = parseRange(c.headers["range"], o.info.size);
-  const headers = { ...baseHeaders(c.requestId), ...objectHeaders(o), ...responseOverrides(c) };
-  if (o.info.size === 0) {
-    c.res.writeHead(200, { ...headers, "content-length": "0" });
-    c.res.end();
-    return;
+  const { o, file } = await c.core.oss.openCurrent(b, key);
+  try {
+    const range = parseRange(c.headers["range"], o.info.size);
+    const headers = { ...baseHeaders(c.requestId), ...objectHeaders(o), ...responseOverrides(c) };
+    if (o.info.size === 0) {
+      c.res.writeHead(200, { ...headers, "content-length": "0" });
+      c.res.end();
+      return;
+    }
+    if (range) {
+      c.res.writeHead(206, { ...headers, "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${o.info.size}` });
+    } else {
+      c.res.writeHead(200, { ...headers, "content-length": String(o.info.size) });
+    }
+    await pipeline(file.createReadStream({ ...range, autoClose: false }), c.res);
+  } finally {
+    await file.close();
   }
-  if (range) {
-    c.res.writeHead(206, { ...headers, "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${o.info.size}` });
-  } else {
-    c.res.writeHead(200, { ...headers, "content-length": String(o.info.size) });
-  }
-  // The object's file is never rewritten in place (see store.ts), so the stream sees one version.
-  await pipeline(c.core.oss.openRead(o, range), c.res);
 }
 
 export function headObject(c: OssContext, b: Bucket, key: string): void {
