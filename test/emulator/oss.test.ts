@@ -68,6 +68,13 @@ describe.each(FORMS)("ali-oss, $label", ({ v4, sld }) => {
     expect((await c.delete(key)).res.status).toBe(204);
   });
 
+  it("keeps an object when the upload says x-oss-forbid-overwrite", async () => {
+    const c = client();
+    await c.put("once.txt", Buffer.from("first"), { headers: { "x-oss-forbid-overwrite": "true" } });
+    await expect(c.put("once.txt", Buffer.from("second"), { headers: { "x-oss-forbid-overwrite": "true" } })).rejects.toMatchObject({ name: "FileAlreadyExistsError", status: 409 });
+    expect((await c.get("once.txt")).content.toString()).toBe("first");
+  });
+
   it("serves byte ranges", async () => {
     const c = client();
     await c.put("range.bin", Buffer.from("0123456789"));

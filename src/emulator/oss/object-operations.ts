@@ -33,9 +33,20 @@ export async function receiveBody(c: OssContext, limit: number): Promise<{ file:
 export async function putObject(c: OssContext, b: Bucket, key: string): Promise<void> {
   checkObjectName(key);
   if (c.headers["x-oss-copy-source"] !== undefined) throw new OssError(501, "NotImplemented", "CopyObject (x-oss-copy-source) is not emulated by the OSS stand-in.");
+  const forbidOverwrite = c.headers["x-oss-forbid-overwrite"]?.toLowerCase() === "true";
+  if (forbidOverwrite) refuseOverwrite(b, key);
   const { file, size, md5 } = await receiveBody(c, c.core.settings.ossMaxObjectBytes);
+  if (forbidOverwrite && b.objects.has(key)) {
+    // Another upload of the same key finished while this body streamed in.
+    await c.core.oss.discard(file);
+    refuseOverwrite(b, key);
+  }
   const stored = c.core.oss.commit(b, key, file, size, objectEtag(md5), c.headers["content-type"] || DEFAULT_CONTENT_TYPE, "Normal", userMeta(c.headers));
   sendEmpty(c.res, 200, c.requestId, { etag: stored.info.etag, "content-md5": md5.toString("base64") });
+}
+
+function refuseOverwrite(b: Bucket, key: string): void {
+  if (b.objects.has(key)) throw new OssError(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.", { Key: key });
 }
 
 function objectHeaders(o: StoredObject): Record<string, string> {
