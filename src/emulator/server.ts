@@ -38,6 +38,9 @@ export async function listen(core: EmulatorCore, control: EmulatorControl, host:
   // races clients that reuse a pooled socket just as the server closes it (ECONNRESET).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Node ends any request whose body takes over 5 minutes by default; an OSS upload of a
+  // large media file on a slow link may. Header timeouts still guard against idle clients.
+  server.requestTimeout = 0;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

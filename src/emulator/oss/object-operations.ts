@@ -33,9 +33,20 @@ export async function receiveBody(c: OssContext, limit: number): Promise<{ file:
 export async function putObject(c: OssContext, b: Bucket, key: string): Promise<void> {
   checkObjectName(key);
   if (c.headers["x-oss-copy-source"] !== undefined) throw new OssError(501, "NotImplemented", "CopyObject (x-oss-copy-source) is not emulated by the OSS stand-in.");
+  const forbidOverwrite = c.headers["x-oss-forbid-overwrite"]?.toLowerCase() === "true";
+  if (forbidOverwrite) refuseOverwrite(b, key);
   const { file, size, md5 } = await receiveBody(c, c.core.settings.ossMaxObjectBytes);
+  if (forbidOverwrite && b.objects.has(key)) {
+    // Another upload of the same key finished while this body streamed in.
+    await c.core.oss.discard(file);
+    refuseOverwrite(b, key);
+  }
   const stored = c.core.oss.commit(b, key, file, size, objectEtag(md5), c.headers["content-type"] || DEFAULT_CONTENT_TYPE, "Normal", userMeta(c.headers));
   sendEmpty(c.res, 200, c.requestId, { etag: stored.info.etag, "content-md5": md5.toString("base64") });
+}
+
+function refuseOverwrite(b: Bucket, key: string): void {
+  if (b.objects.has(key)) throw new OssError(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.", { Key: key });
 }
 
 function objectHeaders(o: StoredObject): Record<string, string> {
@@ -62,21 +73,24 @@ function responseOverrides(c: OssContext): Record<string, string> {
 }
 
 export async function getObject(c: OssContext, b: Bucket, key: string): Promise<void> {
-  const o = c.core.oss.object(b, key);
-  const range = parseRange(c.headers["range"], o.info.size);
-  const headers = { ...baseHeaders(c.requestId), ...objectHeaders(o), ...responseOverrides(c) };
-  if (o.info.size === 0) {
-    c.res.writeHead(200, { ...headers, "content-length": "0" });
-    c.res.end();
-    return;
+  const { o, file } = await c.core.oss.openCurrent(b, key);
+  try {
+    const range = parseRange(c.headers["range"], o.info.size);
+    const headers = { ...baseHeaders(c.requestId), ...objectHeaders(o), ...responseOverrides(c) };
+    if (o.info.size === 0) {
+      c.res.writeHead(200, { ...headers, "content-length": "0" });
+      c.res.end();
+      return;
+    }
+    if (range) {
+      c.res.writeHead(206, { ...headers, "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${o.info.size}` });
+    } else {
+      c.res.writeHead(200, { ...headers, "content-length": String(o.info.size) });
+    }
+    await pipeline(file.createReadStream({ ...range, autoClose: false }), c.res);
+  } finally {
+    await file.close();
   }
-  if (range) {
-    c.res.writeHead(206, { ...headers, "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${o.info.size}` });
-  } else {
-    c.res.writeHead(200, { ...headers, "content-length": String(o.info.size) });
-  }
-  // The object's file is never rewritten in place (see store.ts), so the stream sees one version.
-  await pipeline(c.core.oss.openRead(o, range), c.res);
 }
 
 export function headObject(c: OssContext, b: Bucket, key: string): void {

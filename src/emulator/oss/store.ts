@@ -5,8 +5,8 @@
  * disturbed by an overwrite. Implements the in-process contract (contract.ts) too.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync, type ReadStream } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorAccount } from "../options.js";
@@ -171,8 +171,20 @@ export class OssStore implements OssObjects {
     void rm(old.file, { force: true });
   }
 
-  openRead(o: StoredObject, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(o.file, range);
+  /**
+   * The current version of the key, its file already open. Opening before any header goes
+   * out matters: an overwrite or delete unlinks the old file, and an open file survives that.
+   */
+  async openCurrent(b: Bucket, key: string): Promise<{ o: StoredObject; file: FileHandle }> {
+    for (;;) {
+      const o = this.object(b, key);
+      try {
+        return { o, file: await open(o.file, "r") };
+      } catch (e) {
+        // Replaced or deleted between the lookup and the open: look again.
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT" || b.objects.get(key) === o) throw e;
+      }
+    }
   }
 
   list(b: Bucket, q: ListQuery): { page: ListPage; objects: StoredObject[] } {
