@@ -9,6 +9,12 @@ import { seededRng } from "../../bench/fingerprints/rng.js";
 
 const engine = createFingerprintEngine({ workers: 1 });
 afterAll(() => engine.close());
+// The first request starts the worker (and, from sources, its TypeScript loader and sharp):
+// seconds on a busy machine, so it happens in a hook (60 s budget), not inside a test.
+beforeAll(async () => {
+  const [warm] = await imageCorpus(1, 1, "warm-");
+  await fingerprint(warm.bytes);
+});
 const fingerprint = (bytes: Uint8Array) => engine.fingerprint("image", bytes);
 
 describe("image engine", () => {

@@ -10,7 +10,7 @@ import { MediaDecodeError } from "../contract.js";
 import { HASH_REGIONS, type ImageFingerprintData } from "./fingerprint.js";
 import { MultiIndexHash } from "./mih.js";
 import { similarityOf } from "./similarity.js";
-import { bestOverlap, preparePicture, type Box, type PreparedPicture } from "./verify.js";
+import { GOOD_ENOUGH, bestOverlap, preparePicture, type Box, type PreparedPicture } from "./verify.js";
 
 /**
  * Hamming radius for candidates. Copies measured on the bench corpus: resized, recompressed or
@@ -118,6 +118,7 @@ export class ImageIndex implements LibraryIndex {
       this.verified++;
       let ncc = -1;
       for (const start of starts.slice(0, STARTS_PER_CANDIDATE)) {
+        if (ncc >= GOOD_ENOUGH) break;
         const score = start.cut === "item" ? bestOverlap(item.picture, query, start.box) : bestOverlap(query, item.picture, start.box);
         ncc = Math.max(ncc, score);
       }

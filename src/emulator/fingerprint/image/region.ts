@@ -33,17 +33,19 @@ function prefix(table: Float64Array, side: number, x: number, y: number): number
 
 /** The rectangle [x0, x0 + width) x [y0, y0 + height) of the raster (in its pixels), box-averaged onto n x n. */
 export function sampleRegion(table: Float64Array, side: number, x0: number, y0: number, width: number, height: number, n: number): Float64Array {
+  // Prefix sums at the (n + 1)^2 cell corners once; each cell is then four lookups.
+  const corners = new Float64Array((n + 1) * (n + 1));
+  for (let j = 0; j <= n; j++) {
+    const y = y0 + (j * height) / n;
+    for (let i = 0; i <= n; i++) corners[j * (n + 1) + i] = prefix(table, side, x0 + (i * width) / n, y);
+  }
   const out = new Float64Array(n * n);
-  const cellW = width / n;
-  const cellH = height / n;
+  const area = (width / n) * (height / n);
   for (let y = 0; y < n; y++) {
-    const top = y0 + y * cellH;
-    const bottom = top + cellH;
     for (let x = 0; x < n; x++) {
-      const left = x0 + x * cellW;
-      const right = left + cellW;
-      const sum = prefix(table, side, right, bottom) - prefix(table, side, left, bottom) - prefix(table, side, right, top) + prefix(table, side, left, top);
-      out[y * n + x] = sum / (cellW * cellH);
+      const top = y * (n + 1) + x;
+      const bottom = top + n + 1;
+      out[y * n + x] = (corners[bottom + 1] - corners[bottom] - corners[top + 1] + corners[top]) / area;
     }
   }
   return out;

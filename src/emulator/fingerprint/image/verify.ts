@@ -20,9 +20,12 @@ export interface PreparedPicture {
 }
 
 const MIN_SIDE = 0.75;
+const REFINE_FROM = 0.5;
+/** Already a copy beyond doubt: refining would not change the verdict, only cost time. */
+export const GOOD_ENOUGH = 0.985;
 const COARSE = 0.025;
 const FIRST_STEP = 0.0125;
-const LAST_STEP = 0.003;
+const LAST_STEP = 0.005;
 
 export function preparePicture(detail: ArrayLike<number>): PreparedPicture {
   const table = summedArea(detail, DETAIL);
@@ -43,6 +46,10 @@ export function bestOverlap(cut: PreparedPicture, whole: PreparedPicture, start:
   // pattern search starts on the right slope.
   let box: Box = [...start];
   let best = regionNcc(cut, box, whole);
+  // Copies line up with some stored region well enough to start above this (measured on 150
+  // pictures: 10% crops >= 0.71 at the nearest stored crop, other copies >= 0.95); most
+  // look-alikes start below it and need no refinement to be told apart.
+  if (best < REFINE_FROM || best >= GOOD_ENOUGH) return best;
   for (const dx of [-COARSE, 0, COARSE]) {
     for (const dy of [-COARSE, 0, COARSE]) {
       const next: Box = [start[0] + dx, start[1] + dy, start[2], start[3]];
