@@ -4,7 +4,7 @@
  */
 import type { Fingerprint, FingerprintMatch, LibraryIndex, MatchSegment, MediaKind, SearchOptions } from "../contract.js";
 import { type AudioFingerprintData, isAudioFingerprintData } from "./data.js";
-import { FFT_SIZE, SAMPLE_RATE } from "./params.js";
+import { FFT_SIZE, SAMPLE_RATE, TARGET_MAX_DT } from "./params.js";
 import { PostingIndex, placeItem, placeTime } from "./postings.js";
 import { buildSegments } from "./segments.js";
 import { audioSimilarity, MIN_ALIGNED_VOTES } from "./similarity.js";
@@ -202,9 +202,16 @@ function extendThroughSilence(
   queryLength: number,
   itemLength: number,
 ): void {
-  const unmatchedTimes = query.frames.filter((_, i) => !matched.has(i)).map((frame) => frame * query.frameSeconds);
   const lowest = Math.max(0, -offset);
   const highest = Math.min(queryLength, itemLength - offset);
+  // A landmark within one target zone of where query or item ends was paired with other
+  // targets than in the original (the louder ones lay past the cut): its mismatch is no
+  // evidence against the copy.
+  const reliableUntil = highest - TARGET_MAX_DT * query.frameSeconds;
+  const unmatchedTimes = query.frames
+    .filter((_, i) => !matched.has(i))
+    .map((frame) => frame * query.frameSeconds)
+    .filter((t) => t < reliableUntil);
   for (const segment of segments) {
     const before = unmatchedTimes.filter((t) => t < segment.inputStart).pop() ?? -Infinity;
     const after = unmatchedTimes.find((t) => t > segment.inputEnd) ?? Infinity;
@@ -213,11 +220,24 @@ function extendThroughSilence(
     const end = highest - segment.inputEnd <= SNAP_SECONDS ? highest : Math.min(highest, after);
     segment.inputStart = round(Math.min(segment.inputStart, start));
     segment.inputEnd = round(Math.max(segment.inputEnd, end));
+  }
+  // Segments split by a gap in the evidence that turned out to be silence are one segment.
+  segments.sort((a, b) => a.inputStart - b.inputStart);
+  for (let i = segments.length - 1; i > 0; i--) {
+    if (segments[i].inputStart - segments[i - 1].inputEnd <= MERGE_GAP_SECONDS) {
+      segments[i - 1].inputEnd = Math.max(segments[i - 1].inputEnd, segments[i].inputEnd);
+      segments.splice(i, 1);
+    }
+  }
+  for (const segment of segments) {
     segment.matchStart = round(segment.inputStart + offset);
     segment.matchEnd = round(segment.inputEnd + offset);
   }
+  segments.sort((a, b) => b.inputEnd - b.inputStart - (a.inputEnd - a.inputStart));
 }
 
+/** Segments this close (seconds) after extension merge. */
+const MERGE_GAP_SECONDS = 0.5;
 /** Seconds from the overlap's edge within which a segment edge snaps to it. */
 const SNAP_SECONDS = 2;
 
