@@ -81,7 +81,7 @@ export async function handleApiRequest(
     const at = core.now();
     core.state.settle(at);
     const params = new Map([...req.query, ...req.form]);
-    const result = handler({ params, accessKeyId, region, now: at, state: core.state, settings: core.settings, random: core.random });
+    const result = handler({ params, accessKeyId, region, now: at, state: core.state, settings: core.settings, random: core.random, content: core.content });
     return { kind: "answer", status: 200, body: { RequestId: requestId, ...result }, action: a, accessKeyId, algorithm };
   } catch (e) {
     if (e instanceof ApiError) return fail(e, action, accessKeyId, algorithm);

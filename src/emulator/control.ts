@@ -2,8 +2,18 @@
  * The control API's operations, typed, for in-process use (RunningEmulator.control).
  * The HTTP routes under /_emulator/ (control-http.ts) call exactly these methods.
  */
+import {
+  ContentControlError,
+  checkService,
+  contentState,
+  failContentJob,
+  finishContentJob,
+  type ContentJobView,
+  type ContentStateView,
+} from "./content/control.js";
 import type { EmulatorCore } from "./core.js";
 import { FaultError, normalizeFault, type ActiveFault, type FaultSpec } from "./faults.js";
+import type { OssBucketView } from "./oss/store.js";
 import { SettingsError, applySettingsPatch, type EmulatorSettings, type SettingsPatch } from "./settings.js";
 import { SnapshotError, loadSnapshot, saveSnapshot, type SnapshotSummary } from "./snapshot.js";
 import type { DeleteJob, Library } from "./state.js";
@@ -53,10 +63,14 @@ export interface EmulatorStateView {
   libraries: LibraryView[];
   jobs: JobView[];
   faults: Record<string, ActiveFault>;
+  /** Content jobs (DNA, FpShot, file-delete, import), stored files, paused queues. */
+  content: ContentStateView;
+  /** OSS stand-in: buckets with their objects' keys and sizes (never bytes). */
+  oss: { buckets: OssBucketView[] };
 }
 
 export interface EmulatorControl {
-  /** Clears libraries, jobs, faults, nonces and throttle state; settings stay. */
+  /** Clears libraries, jobs, OSS buckets and objects, faults, nonces and throttle state; settings stay. */
   reset(): void;
   state(): EmulatorStateView;
   settings(): EmulatorSettings;
@@ -76,6 +90,13 @@ export interface EmulatorControl {
   saveState(path: string): Promise<SnapshotSummary>;
   /** Replaces libraries and jobs with the snapshot's. */
   loadState(path: string): Promise<SnapshotSummary>;
+  /** Runs a content job to its end now (no queue delay, paused queue or analysis wait). */
+  finishContentJob(jobId: string): Promise<ContentJobView>;
+  /** Ends a running content job with Fail and this Code/Message. */
+  failContentJob(jobId: string, failure?: { code?: string; message?: string }): ContentJobView;
+  /** Keeps new content jobs of the service Queuing (like pausing the MPS queue) until resumed. */
+  pauseQueue(service: "ice" | "mps"): { service: string; paused: boolean };
+  resumeQueue(service: "ice" | "mps"): { service: string; paused: boolean };
 }
 
 /** A refused control operation; httpStatus is what the HTTP route answers. */
@@ -147,6 +168,8 @@ export function createControl(core: EmulatorCore): EmulatorControl {
         libraries: [...core.state.libraries.values()].map(libraryView),
         jobs: [...core.state.jobs.values()].map(jobView),
         faults: core.faults.list(),
+        content: contentState(core.content, core.state.libraries.keys()),
+        oss: { buckets: core.oss.view() },
       };
     },
 
@@ -208,11 +231,37 @@ export function createControl(core: EmulatorCore): EmulatorControl {
 
     saveState: async (path) => {
       settled();
-      return snapshotErrors(() => saveSnapshot(checkPath(path), core.state));
+      return snapshotErrors(() => saveSnapshot(checkPath(path), core.state, core.content));
     },
 
-    loadState: async (path) => snapshotErrors(() => loadSnapshot(checkPath(path), core.state)),
+    loadState: async (path) => snapshotErrors(() => loadSnapshot(checkPath(path), core.state, core.content)),
+
+    finishContentJob: (jobId) => contentErrors(() => finishContentJob(core.content, jobId)),
+    failContentJob: (jobId, failure) => contentErrors(() => failContentJob(core.content, jobId, failure?.code, failure?.message)),
+    pauseQueue: (service) =>
+      contentErrors(() => {
+        core.content.pauseQueue(checkService(service));
+        return { service, paused: true };
+      }),
+    resumeQueue: (service) =>
+      contentErrors(() => {
+        core.content.resumeQueue(checkService(service));
+        return { service, paused: false };
+      }),
   };
+}
+
+function contentErrors<T>(run: () => T): T {
+  const translate = (e: unknown): never => {
+    if (e instanceof ContentControlError) throw new ControlError(e.httpStatus, e.code, e.message);
+    throw e;
+  };
+  try {
+    const out = run();
+    return (out instanceof Promise ? out.catch(translate) : out) as T;
+  } catch (e) {
+    return translate(e);
+  }
 }
 
 async function snapshotErrors<T>(run: () => Promise<T>): Promise<T> {

@@ -33,6 +33,10 @@ export const ENV_VARIABLES: ReadonlyArray<{ name: string; default: string; meani
   { name: "EMULATOR_LIBRARY_QUOTA", default: "5", meaning: "libraries per account per service" },
   { name: "EMULATOR_QPS_LIMITS", default: "100 for every action", meaning: "per-action limits: Action=qps,Action=qps" },
   { name: "EMULATOR_CLOCK_SKEW_TOLERANCE_MS", default: "900000", meaning: "allowed signing-timestamp skew (15 min)" },
+  { name: "EMULATOR_DATA_DIR", default: "OS temp folder", meaning: "parent folder of the OSS stand-in's object files (an oss-XXXXXX folder per run, removed on exit)" },
+  { name: "EMULATOR_JOB_QUEUE_DELAY_MS", default: "1000", meaning: "how long a DNA/FpShot/import job stays Queuing" },
+  { name: "EMULATOR_JOB_SECONDS_PER_MEDIA_SECOND", default: "0.5", meaning: "analysis time per media second (text: per 50 characters; image: per image); 0 = instant" },
+  { name: "EMULATOR_OSS_MAX_OBJECT_BYTES", default: "1073741824", meaning: "largest OSS object accepted (EntityTooLarge above)" },
   { name: "EMULATOR_STATE_FILE", default: "(none)", meaning: "JSON snapshot: loaded at start if present, saved on shutdown" },
   { name: "EMULATOR_LOG", default: "requests", meaning: "requests = one line per request, silent = none" },
 ];
@@ -46,6 +50,13 @@ export function parseEmulatorEnv(env: Readonly<Record<string, string | undefined
     const v = get(name);
     if (v === undefined) return fallback;
     if (!/^\d+$/.test(v) || Number(v) > max) throw new EnvError(`${name} must be an integer from 0 to ${max}, got "${v}".`);
+    return Number(v);
+  };
+
+  const ratio = (name: string, fallback: number) => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new EnvError(`${name} must be a number >= 0 such as 0.5, got "${v}".`);
     return Number(v);
   };
 
@@ -78,6 +89,7 @@ export function parseEmulatorEnv(env: Readonly<Record<string, string | undefined
   if (log !== "requests" && log !== "silent") throw new EnvError(`EMULATOR_LOG must be "requests" or "silent", got "${log}".`);
 
   const stateFile = get("EMULATOR_STATE_FILE");
+  const dataDir = get("EMULATOR_DATA_DIR");
   return {
     options: {
       host: get("EMULATOR_HOST") ?? "127.0.0.1",
@@ -90,6 +102,10 @@ export function parseEmulatorEnv(env: Readonly<Record<string, string | undefined
       libraryQuota: int("EMULATOR_LIBRARY_QUOTA", 5),
       qpsLimits: parseQps(get("EMULATOR_QPS_LIMITS")),
       clockSkewToleranceMs: int("EMULATOR_CLOCK_SKEW_TOLERANCE_MS", 15 * 60 * 1000),
+      ossMaxObjectBytes: int("EMULATOR_OSS_MAX_OBJECT_BYTES", 1024 * 1024 * 1024),
+      jobQueueDelayMs: int("EMULATOR_JOB_QUEUE_DELAY_MS", 1000),
+      jobSecondsPerMediaSecond: ratio("EMULATOR_JOB_SECONDS_PER_MEDIA_SECOND", 0.5),
+      ...(dataDir !== undefined ? { dataDir } : {}),
     },
     ...(stateFile !== undefined ? { stateFile } : {}),
     logRequests: log === "requests",

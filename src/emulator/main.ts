@@ -20,6 +20,7 @@ function banner(emu: RunningEmulator, cfg: CliConfig): string {
     "Alibaba Cloud fingerprint-library emulator (ICE 2020-11-09, MPS 2014-06-18)",
     `  endpoint: ${emu.endpoint}  (SDK Config: endpoint "${emu.endpoint}", protocol "http")`,
     `  control:  ${emu.url}/_emulator/state`,
+    `  oss:      ali-oss endpoint "${emu.url}" (bucket in the Host header, or sldEnable: true for /bucket/key)`,
     `  region:   ${emu.control.settings().region}`,
   ];
   for (const a of emu.accounts) {

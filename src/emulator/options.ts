@@ -2,7 +2,8 @@
  * Options of startEmulator() and their defaults. Validation happens here so a typo in
  * an embedding gateway's configuration fails at start, not on the first request.
  */
-import { DEFAULT_QPS_LIMITS, SettingsError, checkCount, checkQpsLimits, checkRegion, type EmulatorSettings } from "./settings.js";
+import type { FingerprintEngine } from "./fingerprint/contract.js";
+import { DEFAULT_QPS_LIMITS, SettingsError, checkCount, checkQpsLimits, checkRatio, checkRegion, type EmulatorSettings } from "./settings.js";
 
 export interface EmulatorAccount {
   accessKeyId: string;
@@ -20,7 +21,20 @@ export interface EmulatorOptions {
   libraryQuota?: number;
   qpsLimits?: Partial<Record<string, number>>;
   clockSkewToleranceMs?: number;
+  /** Content jobs: time Queuing before they start (default 1000). */
+  jobQueueDelayMs?: number;
+  /** Content jobs: analysis seconds per media second (default 0.5; 0 = instant). */
+  jobSecondsPerMediaSecond?: number;
+  /**
+   * Parent folder of the OSS stand-in's object files. Each emulator instance makes its own
+   * `oss-XXXXXX` folder inside it and removes that folder on close. Default: the OS temp folder.
+   */
+  dataDir?: string;
+  /** Largest OSS object (PutObject body, UploadPart, completed multipart) in bytes; default 1 GiB. */
+  ossMaxObjectBytes?: number;
   log?: (line: string) => void;
+  /** Makes the fingerprint engine at start (closed at stop). Default: the emulator's worker-thread engine (fingerprint/engine.ts). */
+  fingerprintEngine?: () => FingerprintEngine | Promise<FingerprintEngine>;
 }
 
 /**
@@ -37,8 +51,13 @@ export interface ResolvedOptions {
   port: number;
   accounts: EmulatorAccount[];
   settings: EmulatorSettings;
+  dataDir?: string;
   log: (line: string) => void;
+  fingerprintEngine?: () => FingerprintEngine | Promise<FingerprintEngine>;
 }
+
+/** 1 GiB: room for real media files without letting a runaway upload fill a developer's disk. */
+export const DEFAULT_OSS_MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const accounts = (options.accounts ?? [DEFAULT_DEV_ACCOUNT]).map((a) => ({ ...a }));
@@ -62,7 +81,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     host: options.host ?? "127.0.0.1",
     port,
     accounts,
+    ...(options.dataDir !== undefined ? { dataDir: checkDataDir(options.dataDir) } : {}),
     log: options.log ?? (() => {}),
+    ...(options.fingerprintEngine !== undefined ? { fingerprintEngine: options.fingerprintEngine } : {}),
     settings: {
       region: checkRegion("region", options.region ?? "cn-shanghai"),
       activationDelayMs: checkCount("activationDelayMs", options.activationDelayMs ?? 3000),
@@ -71,8 +92,16 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       libraryQuota: checkCount("libraryQuota", options.libraryQuota ?? 5),
       qpsLimits: qps,
       clockSkewToleranceMs: checkCount("clockSkewToleranceMs", options.clockSkewToleranceMs ?? 15 * 60 * 1000),
+      jobQueueDelayMs: checkCount("jobQueueDelayMs", options.jobQueueDelayMs ?? 1000),
+      jobSecondsPerMediaSecond: checkRatio("jobSecondsPerMediaSecond", options.jobSecondsPerMediaSecond ?? 0.5),
+      ossMaxObjectBytes: checkCount("ossMaxObjectBytes", options.ossMaxObjectBytes ?? DEFAULT_OSS_MAX_OBJECT_BYTES),
     },
   };
+}
+
+function checkDataDir(dir: unknown): string {
+  if (typeof dir !== "string" || dir.trim() === "") throw new SettingsError(`dataDir must be a folder path, got ${JSON.stringify(dir)}.`);
+  return dir;
 }
 
 function withoutUndefined(o: Partial<Record<string, number>>): Record<string, number> {

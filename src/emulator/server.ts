@@ -1,6 +1,7 @@
 /**
- * The HTTP server: one port for both services and the control API. It only moves
- * bytes; what to answer is decided by api-handler.ts and control-http.ts.
+ * The HTTP server: one port for both services, the OSS stand-in and the control API. It
+ * only moves bytes; what to answer is decided by api-handler.ts, oss/handler.ts and
+ * control-http.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,8 @@ import type { EmulatorCore } from "./core.js";
 import { BodyTooLargeError, formPairs, pairs, readBody } from "./http/body.js";
 import { sendJson } from "./http/respond.js";
 import { newRequestId } from "./ids.js";
+import { handleOssRequest } from "./oss/handler.js";
+import { isOssRequest } from "./oss/routing.js";
 
 const CONTROL_PREFIX = "/_emulator/";
 
@@ -35,6 +38,9 @@ export async function listen(core: EmulatorCore, control: EmulatorControl, host:
   // races clients that reuse a pooled socket just as the server closes it (ECONNRESET).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Node ends any request whose body takes over 5 minutes by default; an OSS upload of a
+  // large media file on a slow link may. Header timeouts still guard against idle clients.
+  server.requestTimeout = 0;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -64,6 +70,14 @@ async function serve(core: EmulatorCore, control: EmulatorControl, req: Incoming
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const method = (req.method ?? "GET").toUpperCase();
 
+  // OSS before reading the body: object uploads are streamed to disk, not buffered here.
+  if (!isControlPath(path) && isOssRequest(req.headers, q < 0 ? "" : rawUrl.slice(q + 1))) {
+    const outcome = await handleOssRequest(core, req, res);
+    const who = outcome.accessKeyId ? `${outcome.accessKeyId} [${outcome.algorithm}]` : "-";
+    core.log(`OSS ${outcome.operation} ${who} -> ${outcome.status}${outcome.code ? ` ${outcome.code}` : ""} (${Date.now() - started} ms)`);
+    return;
+  }
+
   let body: Buffer;
   try {
     body = await readBody(req);
@@ -76,7 +90,7 @@ async function serve(core: EmulatorCore, control: EmulatorControl, req: Incoming
     throw e;
   }
 
-  if (path.startsWith(CONTROL_PREFIX) || path === CONTROL_PREFIX.slice(0, -1)) {
+  if (isControlPath(path)) {
     const answer = await handleControlRequest(control, method, path.slice(CONTROL_PREFIX.length), body);
     if (answer.headers) for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
     sendJson(res, answer.status, answer.body);
@@ -103,6 +117,10 @@ async function serve(core: EmulatorCore, control: EmulatorControl, req: Incoming
   const who = outcome.accessKeyId ? `${outcome.accessKeyId} [${outcome.algorithm}]` : "-";
   core.log(`${method} ${outcome.action ?? "?"} ${who} -> ${outcome.status}${code} (${took} ms) ${requestId}`);
   sendJson(res, outcome.status, outcome.body, requestId);
+}
+
+function isControlPath(path: string): boolean {
+  return path.startsWith(CONTROL_PREFIX) || path === CONTROL_PREFIX.slice(0, -1);
 }
 
 /** Resolves true after `ms`, or false as soon as the emulator closes. */

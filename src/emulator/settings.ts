@@ -15,6 +15,12 @@ export interface EmulatorSettings {
   /** Requests per second per account, by action. */
   qpsLimits: Record<string, number>;
   clockSkewToleranceMs: number;
+  /** How long a content job stays Queuing before it starts (unless its queue is paused). */
+  jobQueueDelayMs: number;
+  /** Analysis time per second of media (text: per 50 characters; image: per image). 0 = instant. */
+  jobSecondsPerMediaSecond: number;
+  /** Largest object the OSS stand-in accepts, in bytes (EntityTooLarge above). */
+  ossMaxObjectBytes: number;
 }
 
 /** What PATCH /_emulator/settings accepts. qpsLimits is merged into the current map. */
@@ -25,11 +31,14 @@ export interface SettingsPatch {
   deleteJobDelayMs?: number;
   libraryQuota?: number;
   qpsLimits?: Partial<Record<string, number>>;
+  jobQueueDelayMs?: number;
+  jobSecondsPerMediaSecond?: number;
+  ossMaxObjectBytes?: number;
 }
 
 /**
- * QPS defaults: the MPS values are the documented ones (newest doc revisions); ICE's
- * DNA pages state none, so ICE uses 100 as well (an emulator choice).
+ * QPS defaults: the MPS values are the documented ones (newest doc revisions; ListFpShotImportJob
+ * states none and takes 100); ICE's DNA pages state none, so ICE uses 100 as well (an emulator choice).
  */
 export const DEFAULT_QPS_LIMITS: Readonly<Record<string, number>> = Object.freeze({
   CreateDNADB: 100,
@@ -39,6 +48,18 @@ export const DEFAULT_QPS_LIMITS: Readonly<Record<string, number>> = Object.freez
   ListFpShotDB: 100,
   SubmitFpDBDeleteJob: 100,
   QueryFpDBDeleteJobList: 100,
+  SubmitDNAJob: 100,
+  QueryDNAJobList: 100,
+  CancelDNAJob: 100,
+  ListDNAFiles: 100,
+  DeleteDNAFiles: 100,
+  SubmitFpShotJob: 100,
+  QueryFpShotJobList: 100,
+  ListFpShotFiles: 100,
+  SubmitFpFileDeleteJob: 10,
+  QueryFpFileDeleteJobList: 500,
+  ImportFpShotJob: 100,
+  ListFpShotImportJob: 100,
 });
 
 export class SettingsError extends Error {
@@ -46,7 +67,17 @@ export class SettingsError extends Error {
 }
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const PATCHABLE = new Set(["region", "activationDelayMs", "activationJitterMs", "deleteJobDelayMs", "libraryQuota", "qpsLimits"]);
+const PATCHABLE = new Set([
+  "region",
+  "activationDelayMs",
+  "activationJitterMs",
+  "deleteJobDelayMs",
+  "libraryQuota",
+  "qpsLimits",
+  "jobQueueDelayMs",
+  "jobSecondsPerMediaSecond",
+  "ossMaxObjectBytes",
+]);
 
 /** Returns a new settings object with the patch applied, or throws SettingsError naming the bad field. */
 export function applySettingsPatch(current: EmulatorSettings, patch: unknown): EmulatorSettings {
@@ -65,7 +96,10 @@ export function applySettingsPatch(current: EmulatorSettings, patch: unknown): E
   if (p.activationJitterMs !== undefined) next.activationJitterMs = checkCount("activationJitterMs", p.activationJitterMs);
   if (p.deleteJobDelayMs !== undefined) next.deleteJobDelayMs = checkCount("deleteJobDelayMs", p.deleteJobDelayMs);
   if (p.libraryQuota !== undefined) next.libraryQuota = checkCount("libraryQuota", p.libraryQuota);
+  if (p.ossMaxObjectBytes !== undefined) next.ossMaxObjectBytes = checkCount("ossMaxObjectBytes", p.ossMaxObjectBytes);
   if (p.qpsLimits !== undefined) Object.assign(next.qpsLimits, checkQpsLimits(p.qpsLimits));
+  if (p.jobQueueDelayMs !== undefined) next.jobQueueDelayMs = checkCount("jobQueueDelayMs", p.jobQueueDelayMs);
+  if (p.jobSecondsPerMediaSecond !== undefined) next.jobSecondsPerMediaSecond = checkRatio("jobSecondsPerMediaSecond", p.jobSecondsPerMediaSecond);
   return next;
 }
 
@@ -80,6 +114,14 @@ export function checkRegion(field: string, value: unknown): string {
 export function checkCount(field: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new SettingsError(`${field} must be a non-negative integer, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** A finite number >= 0 (a time factor). */
+export function checkRatio(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new SettingsError(`${field} must be a number >= 0, got ${JSON.stringify(value)}.`);
   }
   return value;
 }

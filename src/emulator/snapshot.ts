@@ -4,6 +4,8 @@
  * resources name their owner by AccessKeyId only.
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { contentSnapshot, restoreContent, type ContentSnapshot } from "./content/snapshot.js";
+import type { ContentRuntime } from "./content/runtime.js";
 import type { DeleteJob, EmulatorState, Library } from "./state.js";
 
 const FORMAT = "alibaba-fingerprint-emulator-state";
@@ -14,6 +16,8 @@ interface Snapshot {
   savedAt: string;
   libraries: Library[];
   jobs: DeleteJob[];
+  /** Content jobs and stored files; absent in files written before content existed. */
+  content?: ContentSnapshot;
 }
 
 export interface SnapshotSummary {
@@ -26,13 +30,14 @@ export class SnapshotError extends Error {
   override name = "SnapshotError";
 }
 
-export async function saveSnapshot(path: string, state: EmulatorState): Promise<SnapshotSummary> {
+export async function saveSnapshot(path: string, state: EmulatorState, content?: ContentRuntime): Promise<SnapshotSummary> {
   const snapshot: Snapshot = {
     format: FORMAT,
     version: 1,
     savedAt: new Date().toISOString(),
     libraries: [...state.libraries.values()],
     jobs: [...state.jobs.values()],
+    ...(content ? { content: contentSnapshot(content, state) } : {}),
   };
   // Write aside and rename, so a crash mid-write never leaves a truncated file behind.
   const tmp = `${path}.${process.pid}.tmp`;
@@ -45,7 +50,7 @@ export async function saveSnapshot(path: string, state: EmulatorState): Promise<
   return { path, libraries: snapshot.libraries.length, jobs: snapshot.jobs.length };
 }
 
-export async function loadSnapshot(path: string, state: EmulatorState): Promise<SnapshotSummary> {
+export async function loadSnapshot(path: string, state: EmulatorState, content?: ContentRuntime): Promise<SnapshotSummary> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(path, "utf8"));
@@ -61,6 +66,10 @@ export async function loadSnapshot(path: string, state: EmulatorState): Promise<
   state.clear();
   snap.libraries.forEach((l) => state.add(l));
   snap.jobs.forEach((j) => state.addJob(j));
+  if (content) {
+    const problem = restoreContent(content, state, snap.content);
+    if (problem) throw new SnapshotError(`${path}: ${problem}`);
+  }
   return { path, libraries: snap.libraries.length, jobs: snap.jobs.length };
 }
 

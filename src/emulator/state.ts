@@ -64,6 +64,8 @@ export interface DeleteJob {
 
 export class EmulatorState {
   readonly libraries = new Map<string, Library>();
+  /** Called with the id of every removed library (content jobs and files go with it) and with null on clear. */
+  readonly onLibraryRemoved: Array<(id: string | null) => void> = [];
   /** Insertion order is creation order, which "latest 20 jobs" relies on. */
   readonly jobs = new Map<string, DeleteJob>();
 
@@ -125,7 +127,9 @@ export class EmulatorState {
   }
 
   remove(id: string): boolean {
-    return this.libraries.delete(id);
+    const removed = this.libraries.delete(id);
+    if (removed) this.onLibraryRemoved.forEach((f) => f(id));
+    return removed;
   }
 
   addJob(job: DeleteJob): void {
@@ -155,5 +159,6 @@ export class EmulatorState {
   clear(): void {
     this.libraries.clear();
     this.jobs.clear();
+    this.onLibraryRemoved.forEach((f) => f(null));
   }
 }

@@ -115,7 +115,7 @@ describe("HTTP control API", () => {
       [{ libraryQuota: -1 }, "libraryQuota must be a non-negative integer, got -1."],
       [{ region: "Shanghai" }, 'region must be a region id like cn-shanghai, got "Shanghai".'],
       [{ qpsLimits: { ListDNADB: 0 } }, "qpsLimits.ListDNADB must be a positive number, got 0."],
-      [{ colour: "blue" }, "Unknown setting colour; changeable at run time: region, activationDelayMs, activationJitterMs, deleteJobDelayMs, libraryQuota, qpsLimits."],
+      [{ colour: "blue" }, "Unknown setting colour; changeable at run time: region, activationDelayMs, activationJitterMs, deleteJobDelayMs, libraryQuota, qpsLimits, jobQueueDelayMs, jobSecondsPerMediaSecond, ossMaxObjectBytes."],
     ];
     for (const [body, message] of bad) {
       expect(await controlHttp(emu, "PATCH", "settings", body)).toEqual({ status: 400, body: { Code: "InvalidSettings", Message: message } });

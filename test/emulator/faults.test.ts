@@ -88,7 +88,7 @@ describe("fault injection", () => {
       ["ListDNADB", { errorRate: 2 }, "errorRate must be a number from 0 to 1, got 2."],
       ["ListDNADB", { httpStatus: 200 }, "httpStatus must be an integer from 400 to 599, got 200."],
       ["ListDNADB", { latency: 5 }, "Unknown fault field latency; known: errorRate, code, httpStatus, message, latencyMs, dropRate, times."],
-      ["DescribeNothing", {}, 'Unknown action DescribeNothing; use "*" or one of CreateDNADB, ListDNADB, DeleteDNADB, CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob, QueryFpDBDeleteJobList.'],
+      ["DescribeNothing", {}, 'Unknown action DescribeNothing; use "*" or one of CreateDNADB, ListDNADB, DeleteDNADB, SubmitDNAJob, QueryDNAJobList, CancelDNAJob, ListDNAFiles, DeleteDNAFiles, CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob, QueryFpDBDeleteJobList, SubmitFpShotJob, QueryFpShotJobList, ListFpShotFiles, SubmitFpFileDeleteJob, QueryFpFileDeleteJobList, ImportFpShotJob, ListFpShotImportJob.'],
     ];
     for (const [action, body, message] of cases) {
       const res = await controlHttp(emu, "PUT", `faults/${action}`, body);

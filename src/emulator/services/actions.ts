@@ -13,6 +13,27 @@ export interface ProductInfo {
 export const ICE: ProductInfo = { product: "ice", label: "ICE", version: "2020-11-09" };
 export const MPS: ProductInfo = { product: "mts", label: "MPS", version: "2014-06-18" };
 
-export const ICE_ACTIONS = ["CreateDNADB", "ListDNADB", "DeleteDNADB"] as const;
-export const MPS_ACTIONS = ["CreateFpShotDB", "ListFpShotDB", "SubmitFpDBDeleteJob", "QueryFpDBDeleteJobList"] as const;
+export const ICE_ACTIONS = [
+  "CreateDNADB",
+  "ListDNADB",
+  "DeleteDNADB",
+  "SubmitDNAJob",
+  "QueryDNAJobList",
+  "CancelDNAJob",
+  "ListDNAFiles",
+  "DeleteDNAFiles",
+] as const;
+export const MPS_ACTIONS = [
+  "CreateFpShotDB",
+  "ListFpShotDB",
+  "SubmitFpDBDeleteJob",
+  "QueryFpDBDeleteJobList",
+  "SubmitFpShotJob",
+  "QueryFpShotJobList",
+  "ListFpShotFiles",
+  "SubmitFpFileDeleteJob",
+  "QueryFpFileDeleteJobList",
+  "ImportFpShotJob",
+  "ListFpShotImportJob",
+] as const;
 export const ALL_ACTIONS: readonly string[] = [...ICE_ACTIONS, ...MPS_ACTIONS];

@@ -5,6 +5,7 @@
  */
 import { invalidParameter, resourceNotFound } from "../errors.js";
 import type { IceLibrary, IceModel } from "../state.js";
+import { ICE_CONTENT_ACTIONS } from "../content/ice-actions.js";
 import { ICE } from "./actions.js";
 import { activationTime, checkQuota, checkTextRegion, idList, optional, required } from "./params.js";
 import type { ActionContext, ServiceDefinition } from "./types.js";
@@ -66,5 +67,5 @@ function deleteDnaDb(ctx: ActionContext) {
 
 export const iceService: ServiceDefinition = {
   info: ICE,
-  actions: { CreateDNADB: createDnaDb, ListDNADB: listDnaDb, DeleteDNADB: deleteDnaDb },
+  actions: { CreateDNADB: createDnaDb, ListDNADB: listDnaDb, DeleteDNADB: deleteDnaDb, ...ICE_CONTENT_ACTIONS },
 };

@@ -7,6 +7,9 @@
 import { invalidParameter, notSupported, resourceNotFound } from "../errors.js";
 import type { DelType, DeleteJob, MpsLibrary } from "../state.js";
 import { formatTimestamp } from "../time.js";
+import { MPS_FP_ACTIONS } from "../content/mps-actions.js";
+import { MPS_FILE_DELETE_ACTIONS } from "../content/mps-file-delete.js";
+import { MPS_IMPORT_ACTIONS } from "../content/mps-import.js";
 import { MPS } from "./actions.js";
 import { activationTime, checkQuota, checkTextRegion, idList, optional, required, userData } from "./params.js";
 import type { ActionContext, ServiceDefinition } from "./types.js";
@@ -160,5 +163,8 @@ export const mpsService: ServiceDefinition = {
     ListFpShotDB: listFpShotDb,
     SubmitFpDBDeleteJob: submitFpDbDeleteJob,
     QueryFpDBDeleteJobList: queryFpDbDeleteJobList,
+    ...MPS_FP_ACTIONS,
+    ...MPS_FILE_DELETE_ACTIONS,
+    ...MPS_IMPORT_ACTIONS,
   },
 };

@@ -1,3 +1,4 @@
+import type { ContentRuntime } from "../content/runtime.js";
 import type { EmulatorSettings } from "../settings.js";
 import type { EmulatorState } from "../state.js";
 import type { ProductInfo } from "./actions.js";
@@ -15,6 +16,8 @@ export interface ActionContext {
   settings: EmulatorSettings;
   /** 0 <= x < 1; injectable so activation jitter can be tested. */
   random: () => number;
+  /** Jobs, stored files and the media/engine dependencies of the content operations. */
+  content: ContentRuntime;
 }
 
 /** Returns the response body without RequestId, or throws ApiError. */
