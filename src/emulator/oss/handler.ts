@@ -6,15 +6,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorCore } from "../core.js";
 import { BodyTooLargeError } from "../http/body.js";
-import { authenticateOss } from "./authenticate.js";
+import { authenticateOss, type OssCaller } from "./authenticate.js";
 import * as buckets from "./bucket-operations.js";
 import type { OssContext } from "./context.js";
-import { OssError, accessDenied, invalidArgument, notImplemented } from "./errors.js";
+import { OssError, accessDenied, invalidArgument, noSuchBucket, notImplemented } from "./errors.js";
 import { listObjectsV1, listObjectsV2 } from "./list-operations.js";
 import * as multipart from "./multipart-operations.js";
 import * as objects from "./object-operations.js";
 import { ClientGoneError, discardRest } from "./receive-body.js";
-import { parseOssHost, targetsOf, type OssTarget } from "./request-target.js";
+import { parseOssHost, targetsOf, type OssHostInfo, type OssTarget } from "./request-target.js";
 import { newOssRequestId, sendEmpty, sendError } from "./respond.js";
 import type { Bucket } from "./store.js";
 import { isSignedSubResource } from "./sub-resources.js";
@@ -55,7 +55,7 @@ export async function handleOssRequest(core: EmulatorCore, req: IncomingMessage,
       now: core.now(),
       skewToleranceMs: core.settings.clockSkewToleranceMs,
     });
-    caller = who;
+    caller = { ...(who.accessKeyId !== undefined ? { accessKeyId: who.accessKeyId } : {}), algorithm: who.algorithm };
     const target = who.target;
     if (target.bucket !== undefined) hostId = `${target.bucket}.${host.location ?? `oss-${core.settings.region}`}.aliyuncs.com`;
     operation = describe(method, target);
@@ -66,29 +66,13 @@ export async function handleOssRequest(core: EmulatorCore, req: IncomingMessage,
       if (isSignedSubResource(name) && !HANDLED.has(name)) throw notImplemented(`The ?${name} sub-resource`);
     }
 
-    let bucket: Bucket | undefined;
-    if (target.bucket !== undefined && !(method === "PUT" && target.key === undefined)) {
-      bucket = core.oss.anyBucket(target.bucket);
-      if (!bucket) throw new OssError(404, "NoSuchBucket", "The specified bucket does not exist.", { BucketName: target.bucket });
-    }
-    if (who.accessKeyId === undefined) {
-      // Every bucket of the stand-in is private: no ACLs, no public-read.
-      throw accessDenied("You have no right to access this object because of bucket acl.");
-    }
-    if (bucket) {
-      if (bucket.info.accountId !== who.accessKeyId) throw accessDenied("The bucket you access does not belong to you.");
-      if (host.location !== undefined && host.location !== bucket.info.location) {
-        throw new OssError(403, "AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", {
-          Bucket: bucket.info.name,
-          Endpoint: `${bucket.info.location}.aliyuncs.com`,
-        });
-      }
-    }
-    const c: OssContext = { core, req, res, requestId, method, headers, query: queryMap, host, caller: { ...who, accessKeyId: who.accessKeyId } };
+    const bucket = admit(core, who, host, method);
+    const c: OssContext = { core, req, res, requestId, method, headers, query: queryMap, host, caller: { ...who, accessKeyId: who.accessKeyId! } }; // admit() refused anonymous callers
     await dispatch(c, target, bucket);
     return { status: res.statusCode, operation, ...caller };
   } catch (e) {
-    if (e instanceof ClientGoneError) {
+    const premature = (e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" && res.headersSent;
+    if (e instanceof ClientGoneError || premature) {
       req.socket.destroy();
       return { status: 499, code: "ClientGone", operation, ...caller };
     }
@@ -108,6 +92,34 @@ export async function handleOssRequest(core: EmulatorCore, req: IncomingMessage,
     }
     return { status: err.status, code: err.code, operation, ...caller };
   }
+}
+
+/**
+ * The bucket the request names, once the caller may use it. Order as OSS: a missing bucket
+ * is NoSuchBucket even to strangers; then anonymous callers, other accounts and other
+ * regions' endpoints are refused. PutBucket names a bucket that need not exist yet.
+ */
+function admit(core: EmulatorCore, who: OssCaller, host: OssHostInfo, method: string): Bucket | undefined {
+  const t = who.target;
+  let bucket: Bucket | undefined;
+  if (t.bucket !== undefined && !(method === "PUT" && t.key === undefined)) {
+    bucket = core.oss.anyBucket(t.bucket);
+    if (!bucket) throw noSuchBucket(t.bucket);
+  }
+  if (who.accessKeyId === undefined) {
+    // Every bucket of the stand-in is private: no ACLs, no public-read.
+    throw accessDenied("You have no right to access this object because of bucket acl.");
+  }
+  if (bucket) {
+    if (bucket.info.accountId !== who.accessKeyId) throw accessDenied("The bucket you access does not belong to you.");
+    if (host.location !== undefined && host.location !== bucket.info.location) {
+      throw new OssError(403, "AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", {
+        Bucket: bucket.info.name,
+        Endpoint: `${bucket.info.location}.aliyuncs.com`,
+      });
+    }
+  }
+  return bucket;
 }
 
 async function dispatch(c: OssContext, t: OssTarget, b: Bucket | undefined): Promise<void> {
