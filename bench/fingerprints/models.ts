@@ -4,7 +4,7 @@ import type { BenchModel } from "./model.js";
 export async function benchModels(): Promise<BenchModel[]> {
   return [
     ...(await import("./text.js")).models,
-    // image: added with its engine
+    ...(await import("./image.js")).models,
     ...(await import("./audio.js")).models,
     ...(await import("./video.js")).models,
   ];

@@ -10,6 +10,9 @@ import { editAndInsert, excerpt, reformat, textCorpus } from "../../bench/finger
 
 const engine = createFingerprintEngine({ workers: 1 });
 afterAll(() => engine.close());
+// The first request starts the worker (and, from sources, its TypeScript loader): seconds on
+// a busy machine, so it happens in a hook (60 s budget), not inside a test.
+beforeAll(() => fingerprint("warm up"));
 const encode = (text: string) => new TextEncoder().encode(text);
 const fingerprint = (text: string | Uint8Array) => engine.fingerprint("text", typeof text === "string" ? encode(text) : text);
 

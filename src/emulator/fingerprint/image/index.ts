@@ -1,12 +1,10 @@
-/** The image engine's entry in kinds.ts. Placeholder until the image engine lands on this branch. */
-import type { Fingerprint, LibraryIndex } from "../contract.js";
+/** The image engine's entry in kinds.ts. */
 import type { EngineKind } from "../kinds.js";
+import { ImageIndex } from "./image-index.js";
 
 export const imageKind: EngineKind = {
-  async fingerprint(): Promise<Fingerprint> {
-    throw new Error("The image fingerprint engine is not built yet.");
-  },
-  createIndex(): LibraryIndex {
-    throw new Error("The image fingerprint engine is not built yet.");
-  },
+  // The decoder (sharp) loads only in the worker threads that fingerprint.
+  fingerprint: async (bytes) => (await import("./fingerprint.js")).fingerprintImage(bytes),
+  createIndex: () => new ImageIndex(),
+  preloadInMainThread: () => import("sharp"),
 };
