@@ -31,114 +31,114 @@ const RoutingSchema = z
 /** Headers clients or routers already use for something else; the router secret needs its own. */
 const RESERVED_HEADERS = ["authorization", "cookie", "host", "content-type", "content-length", "apollo-federation-include-trace", "apollo-require-preflight", "x-apollo-operation-name"];
 
-const EnvSchema = z
+export const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: int(0, 65535).default(4000),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("development, production or test. production turns introspection off, requires authentication (unless ALLOW_UNAUTHENTICATED) and keeps /metrics off the public port without METRICS_TOKEN or METRICS_PORT."),
+    HOST: z.string().min(1).default("127.0.0.1").describe("Address the HTTP and WebSocket server listens on (0.0.0.0 for every interface)."),
+    PORT: int(0, 65535).default(4000).describe("Port of /graphql (HTTP and graphql-ws), /graphiql, /healthz, /readyz and, unless moved, /metrics. 0 picks a free port."),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level. Logs are JSON lines with credentials and authorization headers redacted."),
     DATABASE_URL: z
       .string()
       .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
-      .default("file:./data/gateway.db"),
-    DEFAULT_TENANT: z.string().min(1).max(64).default("default"),
+      .default("file:./data/gateway.db").describe("file:... for SQLite (created and migrated at start-up) or postgresql://... (?schema= honoured) for several instances."),
+    DEFAULT_TENANT: z.string().min(1).max(64).default("default").describe("The tenant of every caller in development mode (no API keys and no JWT configured)."),
 
-    ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional().describe("The gateway's Alibaba Cloud AccessKey id. With the secret set: cloud mode (real endpoints); with neither: embedded mode (local emulator)."),
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional().describe("The AccessKey secret that goes with ALIBABA_CLOUD_ACCESS_KEY_ID. Never printed."),
     /** JSON file of per-tenant AccessKey pairs: those tenants' libraries live in their own accounts. */
-    TENANT_CREDENTIALS_FILE: z.string().min(1).optional(),
-    ICE_ENDPOINT: z.string().min(1).default("ice.{region}.aliyuncs.com"),
-    MPS_ENDPOINT: z.string().min(1).default("mts.{region}.aliyuncs.com"),
-    BACKEND_PROTOCOL: z.enum(["https", "http"]).default("https"),
-    ALIBABA_SIGNATURE_ALGORITHM: z.enum(["v3", "v2"]).default("v3"),
-    BACKEND_CONNECT_TIMEOUT_MS: int(100, 60_000).default(3_000),
-    BACKEND_READ_TIMEOUT_MS: int(100, 120_000).default(10_000),
-    BACKEND_RETRIES: int(0, 10).default(3),
-    BACKEND_RETRY_MIN_DELAY_MS: int(0, 60_000).default(200),
-    BACKEND_RETRY_MAX_DELAY_MS: int(0, 120_000).default(3_000),
-    BACKEND_QPS_LIMIT: int(1, 10_000).optional(),
+    TENANT_CREDENTIALS_FILE: z.string().min(1).optional().describe("Cloud mode: JSON file {\"tenant\": {\"accessKeyId\", \"accessKeySecret\"}}; those tenants' libraries live in their own accounts."),
+    ICE_ENDPOINT: z.string().min(1).default("ice.{region}.aliyuncs.com").describe("ICE endpoint template; {region} is the library's region. Without {region} (e.g. 127.0.0.1:4100) the region travels in the x-acs-region-id header."),
+    MPS_ENDPOINT: z.string().min(1).default("mts.{region}.aliyuncs.com").describe("MPS endpoint template; {region} is the library's region. Without {region} the region travels in the x-acs-region-id header."),
+    BACKEND_PROTOCOL: z.enum(["https", "http"]).default("https").describe("https for Alibaba Cloud; http for a local emulator."),
+    ALIBABA_SIGNATURE_ALGORITHM: z.enum(["v3", "v2"]).default("v3").describe("v3 (ACS3-HMAC-SHA256 headers) or v2 (HMAC-SHA1 query signature)."),
+    BACKEND_CONNECT_TIMEOUT_MS: int(100, 60_000).default(3_000).describe("Connect timeout of one backend call."),
+    BACKEND_READ_TIMEOUT_MS: int(100, 120_000).default(10_000).describe("Deadline of one backend call attempt."),
+    BACKEND_RETRIES: int(0, 10).default(3).describe("Retries after the first attempt (only where a retry cannot make a second library or job), with jittered exponential backoff."),
+    BACKEND_RETRY_MIN_DELAY_MS: int(0, 60_000).default(200).describe("First retry delay."),
+    BACKEND_RETRY_MAX_DELAY_MS: int(0, 120_000).default(3_000).describe("Longest retry delay."),
+    BACKEND_QPS_LIMIT: int(1, 10_000).optional().describe("One client-side QPS limit for every action, instead of each action's documented limit."),
 
-    DEFAULT_REGION: z.string().min(1).default("cn-shanghai"),
-    ALLOWED_REGIONS: csv.default(["cn-shanghai", "cn-beijing", "cn-hangzhou", "ap-southeast-1"]),
-    ROUTING: RoutingSchema.optional(),
-    ROUTING_FALLBACK_ON_QUOTA: bool.default(true),
+    DEFAULT_REGION: z.string().min(1).default("cn-shanghai").describe("Region of a library created without one; must be in ALLOWED_REGIONS."),
+    ALLOWED_REGIONS: csv.default(["cn-shanghai", "cn-beijing", "cn-hangzhou", "ap-southeast-1"]).describe("Comma-separated regions this gateway serves."),
+    ROUTING: RoutingSchema.optional().describe("Routing policy overrides, MODEL=BACKEND pairs (default VIDEO=ICE,AUDIO=ICE,IMAGE=MPS,TEXT=MPS)."),
+    ROUTING_FALLBACK_ON_QUOTA: bool.default(true).describe("When the routed backend's library quota is used up, create the library on the other one."),
 
-    API_KEYS: z.string().min(1).optional(),
-    API_KEYS_FILE: z.string().min(1).optional(),
-    JWT_JWKS_URL: z.string().url("must be a URL").optional(),
-    JWT_JWKS_FILE: z.string().min(1).optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    JWT_TENANT_CLAIM: z.string().min(1).default("tenant"),
+    API_KEYS: z.string().min(1).optional().describe("tenant:key pairs, comma-separated (keys at least 16 characters, kept as SHA-256 digests). Never printed."),
+    API_KEYS_FILE: z.string().min(1).optional().describe("JSON file [{\"tenant\", \"key\"}] of API keys."),
+    JWT_JWKS_URL: z.string().url("must be a URL").optional().describe("JWKS URL for verifying RS256/ES256 JWTs."),
+    JWT_JWKS_FILE: z.string().min(1).optional().describe("JWKS file for verifying JWTs, instead of a URL."),
+    JWT_ISSUER: z.string().min(1).optional().describe("Required iss of a JWT."),
+    JWT_AUDIENCE: z.string().min(1).optional().describe("Required aud of a JWT."),
+    JWT_TENANT_CLAIM: z.string().min(1).default("tenant").describe("The JWT claim that names the tenant."),
     /** A JWT without `exp` would authorize its bearer (and a WebSocket opened with it) forever. */
-    JWT_ALLOW_NO_EXP: bool.default(false),
-    ALLOW_UNAUTHENTICATED: bool.default(false),
+    JWT_ALLOW_NO_EXP: bool.default(false).describe("Accept JWTs without exp. Off: such a token is refused (401 over HTTP, 4403 over WebSocket)."),
+    ALLOW_UNAUTHENTICATED: bool.default(false).describe("Allow development mode (no authentication) with NODE_ENV=production."),
 
     /** Proves a request comes from the federation router: only it reads `_service` and inline traces. */
     ROUTER_SECRET: z
       .string()
       .min(32, "must be at least 32 characters; generate one with `openssl rand -hex 32`")
       .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces (it travels in an HTTP header)")
-      .optional(),
+      .optional().describe("Shared secret a federation router sends (ROUTER_SECRET_HEADER) to read _service and get inline traces; at least 32 characters. Never printed."),
     ROUTER_SECRET_HEADER: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name: letters, digits and '-'")
       .transform((name) => name.toLowerCase())
       .refine((name) => !RESERVED_HEADERS.includes(name), `must not be one of ${RESERVED_HEADERS.join(", ")} (those carry other things)`)
-      .default("x-router-secret"),
+      .default("x-router-secret").describe("The header that carries ROUTER_SECRET."),
 
-    MAX_BODY_BYTES: int(1_024, 100 * 1_048_576).default(1_048_576),
-    MAX_DEPTH: int(1, 100).default(10),
-    MAX_COST: int(1, 1_000_000).default(5_000),
-    MAX_ALIASES: int(1, 1_000).default(30),
-    MAX_TOKENS: int(10, 1_000_000).default(2_000),
-    MAX_DIRECTIVES: int(1, 1_000).default(50),
+    MAX_BODY_BYTES: int(1_024, 100 * 1_048_576).default(1_048_576).describe("Largest request body and WebSocket message."),
+    MAX_DEPTH: int(1, 100).default(10).describe("Deepest selection a document may have (every transport)."),
+    MAX_COST: int(1, 1_000_000).default(5_000).describe("Highest GraphQL Armor cost a document may have (every transport)."),
+    MAX_ALIASES: int(1, 1_000).default(30).describe("Most aliases in a document (every transport)."),
+    MAX_TOKENS: int(10, 1_000_000).default(2_000).describe("Most tokens in a document; parsing stops past it (every transport)."),
+    MAX_DIRECTIVES: int(1, 1_000).default(50).describe("Most directives in a document (every transport)."),
     /** Introspection: on outside production, off in production unless set. */
-    INTROSPECTION: bool.optional(),
-    RATE_LIMIT_REQUESTS: int(0, 10_000_000).default(1_200),
-    RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
-    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 100_000).default(100),
-    MAX_SUBSCRIPTIONS_PER_TENANT: int(1, 10_000_000).default(10_000),
+    INTROSPECTION: bool.optional().describe("Allow introspection. Default: on, off in production. Off also hides field suggestions."),
+    RATE_LIMIT_REQUESTS: int(0, 10_000_000).default(1_200).describe("Operations per tenant per window, counted on HTTP and WebSocket alike, shared across instances through Redis when REDIS_URL is set. 0 turns it off."),
+    RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60).describe("The rate limit's window."),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 100_000).default(100).describe("Operations one WebSocket may run at once."),
+    MAX_SUBSCRIPTIONS_PER_TENANT: int(1, 10_000_000).default(10_000).describe("Subscriptions one tenant may hold on one instance."),
 
     /** How long a create may be in flight before another call or the reconciler may take it over. */
-    CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000),
+    CREATE_INTENT_STALE_MS: int(1_000, 3_600_000).default(60_000).describe("How long a create may be in flight before another call or the recovery sweep may take it over."),
     /** How long after an ambiguous create attempt (timeout, 5xx) a retry waits before looking for its library on the backend. */
-    CREATE_RETRY_GRACE_MS: int(0, 600_000).default(3_000),
+    CREATE_RETRY_GRACE_MS: int(0, 600_000).default(3_000).describe("After a create call without a clear answer (timeout, 5xx), how long to wait before looking for its library on the backend."),
     /** Cloud mode: compare the registry with the backends once, in the background, after start-up. */
-    RECONCILE_AT_STARTUP: bool.default(true),
-    RECONCILE_STARTUP_DELAY_MS: int(0, 3_600_000).default(5_000),
-    RECONCILE_STARTUP_TIMEOUT_MS: int(1_000, 3_600_000).default(60_000),
+    RECONCILE_AT_STARTUP: bool.default(true).describe("Cloud mode: compare the registry with the backends once, in the background, after start-up (one instance of a fleet)."),
+    RECONCILE_STARTUP_DELAY_MS: int(0, 3_600_000).default(5_000).describe("Delay of the start-up reconcile after ready."),
+    RECONCILE_STARTUP_TIMEOUT_MS: int(1_000, 3_600_000).default(60_000).describe("Time bound of the start-up reconcile."),
 
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional().describe("redis:// or rediss://: events and the rate limit shared by every instance. Never printed."),
     /** Redis channel of the events; deployments sharing one Redis need different ones. */
-    EVENT_CHANNEL: z.string().min(1).max(200).default("fingerprint-gateway:library-events"),
-    WATCHER_ENABLED: bool.default(true),
-    WATCHER_TICK_MS: int(10, 60_000).default(500),
-    WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000),
-    WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000),
-    WATCHER_BATCH_SIZE: int(1, 10_000).default(500),
-    WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000),
-    EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000),
-    EVENT_SWEEP_LOOKBACK_MS: int(1_000, 3_600_000).default(60_000),
-    SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000),
-    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    EVENT_CHANNEL: z.string().min(1).max(200).default("fingerprint-gateway:library-events").describe("Redis channel of the events; deployments sharing one Redis need different ones."),
+    WATCHER_ENABLED: bool.default(true).describe("Run the activation watcher in this instance."),
+    WATCHER_TICK_MS: int(10, 60_000).default(500).describe("Pause between watcher rounds."),
+    WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one library's status."),
+    WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one library's status."),
+    WATCHER_BATCH_SIZE: int(1, 10_000).default(500).describe("Libraries per watcher round."),
+    WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000).describe("Watcher shard lease lifetime; a dead instance's shards move after this."),
+    EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000).describe("How often the relay sweeps the event log for events the bus lost."),
+    EVENT_SWEEP_LOOKBACK_MS: int(1_000, 3_600_000).default(60_000).describe("How far back the sweep looks; at least twice the interval."),
+    SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000).describe("Event batches a connection may fall behind before its subscriptions end (resume with after)."),
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000).describe("Time requests in flight get on shutdown."),
 
     /** Bytes one WebSocket may have queued for a client that does not read before it is closed with 4413. */
-    SUBSCRIBER_MAX_QUEUED_BYTES: int(65_536, 1_073_741_824).default(16 * 1_048_576),
+    SUBSCRIBER_MAX_QUEUED_BYTES: int(65_536, 1_073_741_824).default(16 * 1_048_576).describe("Bytes one WebSocket may have queued in the process; past it the socket closes with 4413 (reconnect and resubscribe with after)."),
     /** A client must send a request's headers within this, or the connection is closed (Node's default: 60 s). */
-    HTTP_HEADERS_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
+    HTTP_HEADERS_TIMEOUT_MS: int(1_000, 600_000).default(10_000).describe("Time a client has to send a request's headers."),
     /** ... and the whole request, body included, within this (Node's default: 300 s). */
-    HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(30_000),
+    HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(30_000).describe("Time a client has to send a whole request (headers and body)."),
     /** Open connections (HTTP and WebSocket) past which new ones are refused. */
-    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000).describe("Open connections (WebSockets included) past which new ones are dropped."),
     /** /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when set. */
-    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional().describe("Bearer token /metrics requires (at least 16 characters). Never printed."),
     /** Serve /metrics on its own listener (METRICS_HOST:METRICS_PORT) and not on PORT. */
-    METRICS_PORT: int(0, 65535).optional(),
-    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    METRICS_PORT: int(0, 65535).optional().describe("Serve /metrics on this port only, on a listener of its own."),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1").describe("Address of the METRICS_PORT listener."),
 
-    EMULATOR_PORT: int(0, 65535).default(0),
-    EMULATOR_ACTIVATION_DELAY_MS: int(0, 3_600_000).default(3_000),
+    EMULATOR_PORT: int(0, 65535).default(0).describe("Embedded mode: the in-process emulator's port (0: a free one)."),
+    EMULATOR_ACTIVATION_DELAY_MS: int(0, 3_600_000).default(3_000).describe("Embedded mode: how long a new library stays offline in the emulator."),
   })
   .superRefine((env, ctx) => {
     if (!env.ALLOWED_REGIONS.includes(env.DEFAULT_REGION)) {

@@ -8,6 +8,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { badInput } from "./errors.js";
+import { requireStorable } from "./storable-text.js";
 import { DEFAULT_SIMILARITY_THRESHOLD, SAVE_TYPES, stores, type JobMode } from "./job.js";
 import type { FingerprintBackend } from "./model.js";
 
@@ -53,8 +54,6 @@ export interface JobLibraryFacts {
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const PRIMARY_KEY = /^[A-Za-z0-9._:@/+=-]+$/;
 const MEDIA_ID = /^[A-Za-z0-9_-]+$/;
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function validateMedia(media: MediaRequest, library: JobLibraryFacts, field = "media"): ValidMedia {
   const hasOss = media.oss !== undefined && media.oss !== null;
@@ -74,7 +73,7 @@ export function validateMedia(media: MediaRequest, library: JobLibraryFacts, fie
   if (!BUCKET.test(bucket)) {
     throw badInput(`${field}.oss.bucket`, `"${printable(bucket)}" is not an OSS bucket name: 3 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.`);
   }
-  assertStorableText(`${field}.oss.object`, object);
+  requireStorable(`${field}.oss.object`, object);
   const objectBytes = Buffer.byteLength(object);
   if (objectBytes === 0 || objectBytes > OBJECT_KEY_MAX_BYTES || object.startsWith("/") || object.startsWith("\\")) {
     throw badInput(`${field}.oss.object`, `object must be 1 to ${OBJECT_KEY_MAX_BYTES} bytes and must not start with '/' or '\\' (OSS object naming).`);
@@ -113,7 +112,7 @@ export function validateSubmitJob(req: SubmitJobRequest, library: JobLibraryFact
 
   const userData = req.userData ?? null;
   if (userData !== null) {
-    assertStorableText("userData", userData);
+    requireStorable("userData", userData);
     if (Buffer.byteLength(userData) > USER_DATA_MAX_BYTES) {
       throw badInput("userData", `userData is ${Buffer.byteLength(userData)} bytes; both services take at most ${USER_DATA_MAX_BYTES}.`);
     }
@@ -124,7 +123,7 @@ export function validateSubmitJob(req: SubmitJobRequest, library: JobLibraryFact
 
   const idempotencyKey = req.idempotencyKey ?? null;
   if (idempotencyKey !== null) {
-    assertStorableText("idempotencyKey", idempotencyKey);
+    requireStorable("idempotencyKey", idempotencyKey);
     if (idempotencyKey.length === 0 || idempotencyKey.length > JOB_IDEMPOTENCY_KEY_MAX_LENGTH) {
       throw badInput("idempotencyKey", `idempotencyKey must be 1 to ${JOB_IDEMPOTENCY_KEY_MAX_LENGTH} characters long.`);
     }
@@ -141,11 +140,6 @@ export function assertPrimaryKey(field: string, key: string): void {
   }
 }
 
-/** Text both databases and both services can hold: no NUL, no lone UTF-16 surrogate. */
-export function assertStorableText(field: string, value: string): void {
-  if (value.includes("\u0000")) throw badInput(field, `${field} contains a NUL character, which cannot be stored.`);
-  if (LONE_SURROGATE.test(value)) throw badInput(field, `${field} contains a lone UTF-16 surrogate (half of an emoji or other character); send well-formed text.`);
-}
 
 /**
  * The fingerprint of a submit for idempotency (the same key with another input is a reuse).

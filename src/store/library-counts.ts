@@ -9,7 +9,7 @@
  *  - With nameContains: COUNT(*) over the rows the name matches, with the same condition as
  *    the page (like-pattern.ts). On PostgreSQL the trigram index yields those rows, so the
  *    cost grows with the number of matches, not of libraries; on SQLite it reads the tenant's
- *    rows (figures in docs/design-store.md).
+ *    rows (figures in docs/design.md (Store: counting at scale)).
  *
  * Fixed SQL on statements prepared once per filter shape, on the same driver connections as
  * the page reads (hot-reads.ts).
