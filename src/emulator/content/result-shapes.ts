@@ -51,6 +51,9 @@ export function mpsFpShotResult(kind: MediaKind, hits: Hit[]): Record<string, un
             TextFpShotSlice: h.segments.map((s) => ({
               Similarity: decimal(h.similarity, 4),
               InputFragment: span(kind, s.inputStart, s.inputEnd),
+              // Not in the SDK (it has only DuplicationText): where the copy is in the stored
+              // text, so a client can show it. docs/emulator.md lists this choice.
+              DuplicationFragment: span(kind, s.matchStart, s.matchEnd),
               InputText: s.inputText ?? "",
               DuplicationText: s.duplicationText ?? "",
             })),
