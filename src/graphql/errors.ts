@@ -13,7 +13,14 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { ERROR_CODES, GatewayError } from "../domain/errors.js";
 
-const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
+const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE"]);
+
+/**
+ * Automatic persisted queries: clients (Apollo Client, urql's persisted exchange) decide to
+ * resend the full query by matching `extensions.code` on exactly these words, so they are
+ * kept as they are instead of becoming BAD_USER_INPUT.
+ */
+const PERSISTED_QUERY_CODES = new Set(["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
 
 /** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
 const SAFE_DETAILS = ["field", "reason", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
@@ -37,19 +44,22 @@ export function createErrorFormatter(log: Logger, options: { hideSuggestions?: b
       // phase (graphql-ws) nothing renames that code, so the limit is named here as well.
       const limit = code === "BAD_USER_INPUT" ? limitReason(message) : null;
       if (limit) return { ...base, message: limitMessage(message), extensions: { ...extensions, reason: extensions.reason ?? limit } };
-      return { ...base, extensions };
+      // Apollo raises variable coercion errors as BAD_USER_INPUT without saying which field.
+      const field = code === "BAD_USER_INPUT" ? coercionField(message) : undefined;
+      return { ...base, extensions: field ? { ...extensions, field } : extensions };
     }
+    if (typeof code === "string" && PERSISTED_QUERY_CODES.has(code)) return { ...base, extensions: { code } };
     if (typeof code === "string" && INPUT_REFUSALS.has(code)) {
       const limit = limitReason(message);
       // GraphQL Armor words its refusals as syntax errors; they are limits, and say so.
-      return { ...base, message: limit ? limitMessage(message) : message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? code } };
+      return { ...base, message: limit ? limitMessage(message) : message, extensions: inputRefusal(message, limit ?? code) };
     }
     // An error graphql-js made itself (variable coercion, validation outside Apollo's phase,
     // e.g. over graphql-ws) has no original error and no path: the caller's input is at fault.
     // (Variable coercion keeps the scalar's or enum's own GraphQLError as originalError.)
     if (original instanceof GraphQLError && (!original.originalError || original.originalError instanceof GraphQLError) && !original.path) {
       const limit = limitReason(message);
-      return { ...base, message: limit ? limitMessage(message) : message, extensions: { code: "BAD_USER_INPUT", reason: limit ?? "GRAPHQL_VALIDATION_FAILED" } };
+      return { ...base, message: limit ? limitMessage(message) : message, extensions: inputRefusal(message, limit ?? "GRAPHQL_VALIDATION_FAILED") };
     }
     // Every read and write answers the same code when the gateway's own database is out of
     // reach (docs/errors.md); a statement the database refused is a gateway bug (INTERNAL below).
@@ -60,6 +70,24 @@ export function createErrorFormatter(log: Logger, options: { hideSuggestions?: b
     log.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return { ...base, message: "The gateway failed unexpectedly; it has been logged. Retry, and report it if it persists.", extensions: { code: "BACKEND_ERROR", reason: "INTERNAL" } };
   };
+}
+
+/** BAD_USER_INPUT with its reason, and `field` when graphql-js says which variable (and where in it) was wrong. */
+function inputRefusal(message: string, reason: string): Record<string, unknown> {
+  const field = coercionField(message);
+  return field ? { code: "BAD_USER_INPUT", reason, field } : { code: "BAD_USER_INPUT", reason };
+}
+
+/**
+ * The input path of a variable coercion error, as the service errors name it (`input.model`):
+ * graphql-js words them `Variable "$input" got invalid value ... at "input.model"; ...` (the
+ * `at` part only for a value inside the variable) or `Variable "$first" of required type ...`.
+ */
+export function coercionField(message: string): string | undefined {
+  const variable = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/.exec(message);
+  if (!variable) return undefined;
+  const at = /^Variable "\$[_0-9A-Za-z]+" got invalid value .*? at "([^"]+)";/s.exec(message);
+  return at?.[1] ?? variable[1];
 }
 
 /**

@@ -66,9 +66,20 @@ export function landingPage(req: Request, res: Response): void {
  * instead of Apollo Server's default landing page, which loads Apollo Sandbox from a CDN.
  */
 export function browserToGraphiql(req: Request, res: Response, next: () => void): void {
-  const wantsPage = req.method === "GET" && !req.query.query && req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
+  const wantsPage = req.method === "GET" && req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
   if (!wantsPage) return next();
-  res.redirect(302, req.originalUrl.split("?")[0]!.endsWith("/") ? "../graphiql/" : "graphiql/");
+  // A browser that opened /graphql?query=... (a shared link) gets GraphiQL with that
+  // operation in its editor, never a page that needs the internet (Apollo's landing pages
+  // load from a CDN). Only the GraphQL parameters are carried over.
+  const [path, search = ""] = req.originalUrl.split("?");
+  const carried = new URLSearchParams();
+  const given = new URLSearchParams(search);
+  for (const name of ["query", "variables", "operationName"]) {
+    const value = given.get(name);
+    if (value) carried.set(name, value);
+  }
+  const target = path!.endsWith("/") ? "../graphiql/" : "graphiql/";
+  res.redirect(302, carried.size > 0 ? `${target}?${carried.toString()}` : target);
 }
 
 const LANDING_PAGE = `<!doctype html>

@@ -19,6 +19,8 @@ export interface GraphQLErrorShape {
   extensions?: { code?: unknown; reason?: unknown } & Record<string, unknown>;
 }
 
+const APQ_CODES = ["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"];
+
 /** Every error has one of the contract's codes and a message; an unexpected failure (reason INTERNAL) is a bug. */
 export function errorProblems(errors: unknown): string[] {
   if (errors === undefined) return [];
@@ -26,7 +28,8 @@ export function errorProblems(errors: unknown): string[] {
   const problems: string[] = [];
   for (const error of errors as GraphQLErrorShape[]) {
     const code = error?.extensions?.code;
-    if (typeof code !== "string" || !(ERROR_CODES as readonly string[]).includes(code)) {
+    // The persisted-query protocol's own codes are kept as they are: clients match on them.
+    if (typeof code !== "string" || !([...ERROR_CODES, ...APQ_CODES] as readonly string[]).includes(code)) {
       problems.push(`error code ${JSON.stringify(code)} is not in the contract: ${JSON.stringify(error).slice(0, 300)}`);
     }
     if (typeof error?.message !== "string" || error.message.trim() === "") problems.push(`error without a message: ${JSON.stringify(error).slice(0, 300)}`);

@@ -31,9 +31,23 @@ describe("bad input", () => {
     const viaVariable = await create({ name: "e", model: "HOLOGRAM" });
     expect(codes(viaVariable)).toEqual(["BAD_USER_INPUT"]);
     expect(viaVariable.errors![0].message).toMatch(/HOLOGRAM/);
+    // Like every other BAD_USER_INPUT, a coercion error names the field at fault.
+    expect(viaVariable.errors![0].extensions!.field).toBe("input.model");
     const inline = await h.gql(`mutation { createFingerprintLibrary(input: { name: "e", model: HOLOGRAM }) { replayed } }`);
     expect(codes(inline)).toEqual(["BAD_USER_INPUT"]);
     expect(inline.errors![0].extensions!.reason).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("names the variable itself when a whole variable is missing or of the wrong type", async () => {
+    const missing = await h.gql(`query ($first: Int!) { fingerprintLibraries(first: $first) { totalCount } }`, {});
+    expect(codes(missing)).toEqual(["BAD_USER_INPUT"]);
+    expect(missing.errors![0].extensions!.field).toBe("first");
+  });
+
+  it("answers a persisted-query miss with the code clients match on", async () => {
+    const response = await h.post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: "a".repeat(64) } } }));
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(body.errors[0]!.extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
   });
 
   it("refuses a document that does not parse, and one that asks for an unknown field", async () => {

@@ -58,6 +58,10 @@ describe("the browser pages over HTTP", () => {
     const browserGet = await fetch(h.gateway.graphqlUrl, { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" }, redirect: "manual" });
     expect(browserGet.status).toBe(302);
     expect(browserGet.headers.get("location")).toBe("graphiql/");
+    // A shared link keeps its operation (and nothing else) for GraphiQL's editor.
+    const shared = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ a }")}&variables=%7B%7D&token=x`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(shared.status).toBe(302);
+    expect(shared.headers.get("location")).toBe("graphiql/?query=%7B+a+%7D&variables=%7B%7D");
     const apiGet = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ fingerprintLibraries { totalCount } }")}`, {
       headers: { accept: "application/json", "apollo-require-preflight": "true" },
     });
@@ -180,6 +184,14 @@ if (browserAvailable("GraphiQL in chromium")) {
       expect(webSockets).toContain(`ws://${origin.host}/graphql`);
       await page.screenshot({ path: join(ARTIFACTS, "graphiql-subscription.png") });
       await page.locator(".graphiql-execute-button").click(); // stop the subscription
+    });
+
+    it("opens a shared /graphql?query= link in GraphiQL with the operation in the editor", { timeout: 60_000 }, async () => {
+      const query = "query Shared { fingerprintLibraries(first: 5) { totalCount } }";
+      await page.goto(`${h.gateway.graphqlUrl}?query=${encodeURIComponent(query)}`);
+      expect(new URL(page.url()).pathname).toBe("/graphiql/");
+      await eventually(async () => (await editorText(".graphiql-query-editor")) === query, 15_000);
+      await page.screenshot({ path: join(ARTIFACTS, "graphiql-shared-link.png") });
     });
 
     it("made no request off the gateway's own origin, and threw no error", () => {

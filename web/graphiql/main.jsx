@@ -23,9 +23,16 @@ const AUTH_HINT = `{
   "Authorization": "Bearer <your key>"
 }`;
 
+// /graphql?query=... opened in a browser redirects here with the operation in the URL
+// (src/server/graphiql.ts): it opens in the editor, to be read and run by hand.
+const shared = new URLSearchParams(window.location.search);
+
 createRoot(document.getElementById("graphiql")).render(
   <GraphiQL
     fetcher={fetcher}
+    query={shared.get("query") ?? undefined}
+    variables={shared.get("variables") ?? undefined}
+    operationName={shared.get("operationName") ?? undefined}
     defaultTabs={EXAMPLE_TABS.map((tab) => ({ ...tab, headers: AUTH_HINT }))}
     defaultHeaders={AUTH_HINT}
     isHeadersEditorEnabled
