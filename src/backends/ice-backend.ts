@@ -9,6 +9,7 @@ import { assertBatchSize } from "./batch-size.js";
 import type { Backend, BackendCreateRequest, BackendDeleteResult, BackendLibrary, BackendLookup, DeleteJobStatus } from "./port.js";
 import { IceContent } from "./ice-content.js";
 import type { ResilientCaller } from "./resilient-caller.js";
+import { missingIds } from "./wire-values.js";
 
 export const ICE_API_VERSION = "2020-11-09";
 
@@ -49,8 +50,7 @@ export class IceBackend implements Backend {
     if (ids.length === 0) return { found: [], missing: [] };
     const body = await this.caller.call(region, "ListDNADB", { DBIds: ids.join(",") }, { idempotent: true });
     const found = dbList(body).map((info) => toLibrary(info));
-    const seen = new Set(found.map((library) => library.backendLibraryId));
-    return { found, missing: ids.filter((id) => !seen.has(id)) };
+    return { found, missing: missingIds(ids, found.map((library) => library.backendLibraryId)) };
   }
 
   async listAll(region: string): Promise<BackendLibrary[]> {

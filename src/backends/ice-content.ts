@@ -8,7 +8,7 @@ import { MEDIA_TYPE_WORDS, normalizeJobStatus } from "../domain/job.js";
 import { assertBatchSize } from "./batch-size.js";
 import type { BackendContent, BackendFilePage, BackendFileDeleteResult, BackendJobLookup, BackendJobRequest, BackendJobState, FileDeleteJobState, JobMedia } from "./content-port.js";
 import type { ResilientCaller } from "./resilient-caller.js";
-import { isoDate } from "./wire-values.js";
+import { isoDate, missingIds, pageToken } from "./wire-values.js";
 
 interface IceJob {
   Id?: string;
@@ -50,8 +50,7 @@ export class IceContent implements BackendContent {
     if (ids.length === 0) return { found: [], missing: [] };
     const body = await this.caller.call(region, "QueryDNAJobList", { JobIds: ids.join(",") }, { idempotent: true });
     const found = (Array.isArray(body.JobList) ? (body.JobList as IceJob[]) : []).filter((job) => job.Id).map(toJobState);
-    const seen = new Set(found.map((job) => job.backendJobId));
-    return { found, missing: ids.filter((id) => !seen.has(id)) };
+    return { found, missing: missingIds(ids, found.map((job) => job.backendJobId)) };
   }
 
   async cancelJob(region: string, backendJobId: string): Promise<void> {
@@ -69,7 +68,7 @@ export class IceContent implements BackendContent {
       .filter((file) => typeof file.PrimaryKey === "string")
       // ICE lists no store time.
       .map((file) => ({ primaryKey: file.PrimaryKey!, storedAt: null }));
-    return { files, nextToken: typeof body.NextPageToken === "string" && body.NextPageToken !== "" ? body.NextPageToken : null };
+    return { files, nextToken: pageToken(body.NextPageToken) };
   }
 
   async deleteFiles(region: string, backendLibraryId: string, primaryKeys: readonly string[]): Promise<BackendFileDeleteResult> {

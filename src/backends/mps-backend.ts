@@ -11,6 +11,7 @@ import { assertBatchSize } from "./batch-size.js";
 import type { Backend, BackendCreateRequest, BackendDeleteResult, BackendLibrary, BackendLookup, DeleteJobStatus } from "./port.js";
 import { MpsContent } from "./mps-content.js";
 import type { ResilientCaller } from "./resilient-caller.js";
+import { missingIds, wrappedList } from "./wire-values.js";
 
 export const MPS_API_VERSION = "2014-06-18";
 
@@ -74,10 +75,7 @@ export class MpsBackend implements Backend {
     if (ids.length === 0) return { found: [], missing: [] };
     const body = await this.caller.call(region, "ListFpShotDB", { FpDBIds: ids.join(",") }, { idempotent: true });
     const found = fpShotDbs(body).map((db) => toLibrary(db, db.Status));
-    const seen = new Set(found.map((library) => library.backendLibraryId));
-    const nonExist = (body.NonExistIds as { String?: string[] } | undefined)?.String ?? [];
-    const missing = [...new Set([...nonExist, ...ids.filter((id) => !seen.has(id))])];
-    return { found, missing };
+    return { found, missing: missingIds(ids, found.map((library) => library.backendLibraryId), wrappedList<string>(body.NonExistIds, "String")) };
   }
 
   async listAll(region: string): Promise<BackendLibrary[]> {

@@ -12,7 +12,7 @@ import type { BackendContent, BackendFilePage, BackendFileDeleteResult, BackendJ
 import { requiredJobId } from "./ice-content.js";
 import { matchesFromMpsResult } from "./match-results.js";
 import type { ResilientCaller } from "./resilient-caller.js";
-import { isoDate, wrappedList } from "./wire-values.js";
+import { isoDate, missingIds, pageToken, wrappedList } from "./wire-values.js";
 
 interface FpShotJob {
   Id?: string;
@@ -65,9 +65,7 @@ export class MpsContent implements BackendContent {
     if (ids.length === 0) return { found: [], missing: [] };
     const body = await this.caller.call(region, "QueryFpShotJobList", { JobIds: ids.join(",") }, { idempotent: true });
     const found = wrappedList<FpShotJob>(body.FpShotJobList, "FpShotJob").filter((job) => job.Id).map(toJobState);
-    const seen = new Set(found.map((job) => job.backendJobId));
-    const nonExist = wrappedList<string>(body.NonExistIds, "String");
-    return { found, missing: [...new Set([...nonExist, ...ids.filter((id) => !seen.has(id))])] };
+    return { found, missing: missingIds(ids, found.map((job) => job.backendJobId), wrappedList<string>(body.NonExistIds, "String")) };
   }
 
   async cancelJob(): Promise<void> {
@@ -84,7 +82,7 @@ export class MpsContent implements BackendContent {
     const files = wrappedList<FpShotFile>(body.FpShotFileList, "FpShotFile")
       .filter((file) => typeof file.PrimaryKey === "string")
       .map((file) => ({ primaryKey: file.PrimaryKey!, storedAt: isoDate(file.StoreTime) }));
-    return { files, nextToken: typeof body.NextPageToken === "string" && body.NextPageToken !== "" ? body.NextPageToken : null };
+    return { files, nextToken: pageToken(body.NextPageToken) };
   }
 
   async deleteFiles(region: string, backendLibraryId: string, primaryKeys: readonly string[]): Promise<BackendFileDeleteResult> {

@@ -15,3 +15,17 @@ export function wrappedList<T>(value: unknown, key: string): T[] {
   }
   return [];
 }
+
+/**
+ * The asked-for ids a List/Query answer did not return, plus those it named in NonExistIds
+ * (MPS): both mean "this account does not have it", once each.
+ */
+export function missingIds(asked: readonly string[], foundIds: Iterable<string>, nonExist: readonly string[] = []): string[] {
+  const seen = new Set(foundIds);
+  return [...new Set([...nonExist, ...asked.filter((id) => !seen.has(id))])];
+}
+
+/** A page token, or null on the last page (both services send "" or nothing there). */
+export function pageToken(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
