@@ -3,7 +3,7 @@
  * (SEARCH), or both. Both services run the same four SaveType words through an async job
  * with the same four status words; this file is the gateway's one vocabulary for them.
  */
-import type { FingerprintModel } from "./model.js";
+import type { FingerprintBackend, FingerprintModel } from "./model.js";
 
 /**
  * The services' SaveType, named for what the caller wants (see the API contract):
@@ -105,3 +105,74 @@ export const MEDIA_TYPE_WORDS: Readonly<Record<FingerprintModel, string>> = {
   IMAGE: "image",
   TEXT: "text",
 };
+
+/**
+ * What a job row is for. FINGERPRINT: a SubmitDNAJob / SubmitFpShotJob (save and/or search).
+ * DELETE_FILES: an MPS SubmitFpFileDeleteJob the watcher follows to its end (ICE deletes at
+ * once and makes no row).
+ */
+export const JOB_KINDS = ["FINGERPRINT", "DELETE_FILES"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/**
+ * Where the submit stands. A row is written PENDING before the backend is called (the
+ * intent), SUBMITTED the moment the backend answered with its job id, REFUSED when the
+ * backend said no (then the same idempotency key with the same input may try again).
+ * Only SUBMITTED rows are jobs to the API; the others are the idempotency key's record.
+ */
+export const SUBMIT_STATES = ["PENDING", "SUBMITTED", "REFUSED"] as const;
+export type SubmitState = (typeof SUBMIT_STATES)[number];
+
+/** A fingerprint job as the gateway's store knows it. */
+export interface FingerprintJob {
+  /** The gateway's own id (a UUID); GraphQL makes it an opaque global id. */
+  id: string;
+  tenantId: string;
+  libraryId: string;
+  /** Copied from the library so lists, filters and the watcher never join. */
+  account: string;
+  backend: FingerprintBackend;
+  region: string;
+  model: FingerprintModel;
+  kind: JobKind;
+  /** Null for DELETE_FILES. */
+  mode: JobMode | null;
+  /** The media's key in the library (generated for a SEARCH without one); "" for DELETE_FILES. */
+  primaryKey: string;
+  /** DELETE_FILES: the keys being deleted; empty otherwise. */
+  primaryKeys: string[];
+  /** The validated media as JSON ({kind:"oss",bucket,object,location} | {kind:"mediaId",mediaId}); null for DELETE_FILES. */
+  media: string | null;
+  similarityThreshold: number;
+  userData: string | null;
+  /** The DuplicateSearch this job belongs to, if any. */
+  searchId: string | null;
+  idempotencyKey: string | null;
+  /** SHA-256 of the canonical input; the same key with another hash is a reuse. */
+  inputHash: string;
+  submitState: SubmitState;
+  /** Null until the backend answered the submit. */
+  backendJobId: string | null;
+  status: JobStatus;
+  /** The backend's own status word, as last seen ("" before the first read). */
+  rawStatus: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Ranked, threshold applied; empty until SUCCEEDED and always for SAVE. */
+  matches: FingerprintMatch[];
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A search of several libraries for one media file: one SEARCH job per library. */
+export interface DuplicateSearch {
+  id: string;
+  tenantId: string;
+  idempotencyKey: string | null;
+  inputHash: string;
+  /** The validated media as JSON (see FingerprintJob.media). */
+  media: string;
+  libraryIds: string[];
+  createdAt: Date;
+}
