@@ -261,6 +261,18 @@ const POSTGRESQL: PageDialect = {
   timestamp: "::timestamp(3)",
 };
 
+/**
+ * The PostgreSQL statement a page read runs (`counted`: countedPage's), text and values as
+ * sent: bench/scale.ts EXPLAINs exactly what the store issues.
+ */
+export function postgresPageStatement(tenantId: string, filter: LibraryFilter, take: number, after: LibraryCursor | undefined, counted: boolean) {
+  const shape = shapeOf(filter, after);
+  return {
+    text: counted ? countedPageSql(shape, POSTGRESQL) : pageSql(shape, POSTGRESQL),
+    values: pageParams(tenantId, filter, take, after, (date) => date.toISOString()),
+  };
+}
+
 class PostgresHotReads implements HotLibraryReads {
   private static readonly select = POSTGRESQL.select("Library");
   private readonly texts = new Map<number, string>();
