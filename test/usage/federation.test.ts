@@ -136,7 +136,7 @@ describe("the subgraph", () => {
     expect(supergraphSdl).toContain("usageCount");
   });
 
-  it("answers _entities for many representations with one registry query, null for ids it does not have", async () => {
+  it("answers _entities for many representations with one registry query; an id it does not have is null with NOT_FOUND", async () => {
     const findManyByIds = vi.spyOn(h.gateway.services.store.libraries, "findManyByIds");
     try {
       const representations = [
@@ -148,7 +148,13 @@ describe("the subgraph", () => {
         `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on FingerprintLibrary { id name } } }`,
         { representations },
       );
-      expect(response.errors).toBeUndefined();
+      // The subgraph spec: an entry with no entity is null. The error beside it, at its
+      // index, tells a router why, instead of a null it could only call an internal error.
+      const errors = (response.errors ?? []).map((error) => [error.extensions?.code, error.path]);
+      expect(errors.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+        ["NOT_FOUND", ["_entities", 3]],
+        ["NOT_FOUND", ["_entities", 4]],
+      ]);
       expect(response.data!._entities).toEqual([
         { id: libraryIds[0], name: "library-0" },
         { id: libraryIds[1], name: "library-1" },
