@@ -6,7 +6,7 @@
  * gateway's `_service { sdl }` and this subgraph, as `rover supergraph compose` would.
  */
 import { composeServices } from "@apollo/composition";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
@@ -33,11 +33,19 @@ export interface UsageSubgraph {
   url: string;
   /** The libraries it knows, most used first: the test fills it. */
   libraryIds: string[];
+  /** For each `_entities` request it answered, how many representations it carried. */
+  entityCalls: number[];
   stop(): Promise<void>;
 }
 
 export async function startUsageSubgraph(): Promise<UsageSubgraph> {
   const libraryIds: string[] = [];
+  const entityCalls: number[] = [];
+  const countEntities: ApolloServerPlugin = {
+    async requestDidStart({ request }) {
+      if (request.query?.includes("_entities")) entityCalls.push((request.variables?.representations as unknown[]).length);
+    },
+  };
   const usageOf = (id: string) => 100 - Math.max(0, libraryIds.indexOf(id));
   const server = new ApolloServer({
     schema: buildSubgraphSchema({
@@ -53,10 +61,10 @@ export async function startUsageSubgraph(): Promise<UsageSubgraph> {
         },
       } as any,
     }),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [countEntities, ApolloServerPluginInlineTraceDisabled()],
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
-  return { url, libraryIds, stop: () => server.stop() };
+  return { url, libraryIds, entityCalls, stop: () => server.stop() };
 }
 
 /** The supergraph SDL of this gateway (named `fingerprints`) and the usage subgraph. */

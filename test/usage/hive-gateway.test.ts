@@ -79,6 +79,7 @@ beforeAll(async () => {
 
   hive = createGatewayRuntime({
     supergraph: supergraphSdl,
+    // HIVE_DEBUG=1 prints Hive Gateway's own log: each subgraph call, the graphql-ws frames.
     logging: process.env.HIVE_DEBUG ? "debug" : false,
     transportEntries: {
       fingerprints: {
