@@ -5,6 +5,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap } from "type-graphql";
 import type { GatewayContext } from "./context.js";
+import { notFound } from "../domain/errors.js";
 import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
@@ -66,10 +67,17 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** A library another subgraph refers to by id; null when it is not one of this tenant's. */
-async function resolveLibraryReference(reference: { id?: unknown }, ctx: GatewayContext): Promise<FingerprintLibraryType | null> {
+/**
+ * A library another subgraph refers to by id. One this tenant does not have (never
+ * existed, deleted, another tenant's: answered alike, so ids do not leak) is what the
+ * federation subgraph spec calls a representation with no entity: its `_entities` entry is
+ * null. Thrown as NOT_FOUND, the entry is still null and the error, at
+ * `["_entities", index]`, tells the router why; without it a router only sees a null where
+ * the supergraph promises a non-null `name`, and reports that as an internal error.
+ */
+async function resolveLibraryReference(reference: { id?: unknown }, ctx: GatewayContext): Promise<FingerprintLibraryType> {
   const parsed = typeof reference.id === "string" ? fromGlobalId(reference.id) : null;
-  if (!parsed || parsed.type !== "FingerprintLibrary") return null;
-  const library = await ctx.loaders.libraryById.load(parsed.id);
-  return library ? FingerprintLibraryType.from(library) : null;
+  const library = parsed?.type === "FingerprintLibrary" ? await ctx.loaders.libraryById.load(parsed.id) : null;
+  if (!library) throw notFound(`Fingerprint library ${String(reference.id)}`);
+  return FingerprintLibraryType.from(library);
 }

@@ -38,6 +38,8 @@ export type CreateFingerprintLibraryPayload = {
   library: FingerprintLibrary;
   /** True when an earlier call with this idempotencyKey made the library and this call only answered it. */
   replayed: Scalars['Boolean']['output'];
+  /** Why the library is on its backend; says so when a quota fallback moved it. */
+  routing: LibraryRouting;
 };
 
 /** The result of deleteFingerprintLibrary. */
@@ -140,6 +142,17 @@ export type LibraryEventFilter = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Only libraries of this model. */
   model?: InputMaybe<FingerprintModel>;
+};
+
+/** Where createFingerprintLibrary put the library, and why. */
+export type LibraryRouting = {
+  __typename?: 'LibraryRouting';
+  /** The backend that hosts the library (the same as library.backend). */
+  backend: FingerprintBackend;
+  /** The same in a sentence, e.g. "VIDEO libraries go to ICE, but ICE's library quota for this account was used up, so this one was created on MPS." */
+  explanation: Scalars['String']['output'];
+  /** Why that backend: QUOTA_FALLBACK when the model's usual backend was out of quota. */
+  reason: RoutingReason;
 };
 
 /** One status for both backends. ICE reports `Status` (offline, active, deleted); MPS reports `State` on create and `Status` on list (offline, active, paused, deleted). DELETING covers an MPS delete job that has not finished. UNKNOWN is any backend word the gateway does not know (the word itself stays readable in rawStatus). */
@@ -251,6 +264,15 @@ export type QueryFingerprintLibraryArgs = {
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** Why createFingerprintLibrary put a library on the backend it did. */
+export type RoutingReason =
+  /** The routing policy's backend for the model (VIDEO, AUDIO: ICE; IMAGE, TEXT: MPS, unless ROUTING says otherwise). */
+  | 'MODEL_ROUTE'
+  /** The model's backend had no library quota left for the account, so the library went to the other backend. */
+  | 'QUOTA_FALLBACK'
+  /** The input named the backend (`backend`). */
+  | 'REQUESTED';
 
 export type Subscription = {
   __typename?: 'Subscription';
