@@ -174,6 +174,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       store,
       metrics: config.metrics.onMainPort ? scrape : null,
       bodyLimit: config.limits.maxBodyBytes,
+      embeddedEmulator: emulator ? { url: emulator.url, region: config.regions.default } : null,
     });
     httpServer.on("request", app);
     await new Promise<void>((resolve, reject) => {

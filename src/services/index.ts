@@ -6,6 +6,9 @@ import type { RoutingPolicy } from "../domain/routing.js";
 import type { Store } from "../store/ports.js";
 import { CreateLibrary } from "./create-library.js";
 import { CreateRecovery } from "./create-recovery.js";
+import { FileDeletion } from "./file-deletion.js";
+import { FileListing } from "./file-listing.js";
+import { JobCancel } from "./job-cancel.js";
 import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
 import { createLiveReads, type LiveReads } from "./live-library-reader.js";
@@ -30,6 +33,12 @@ export interface Services {
   queries: LibraryQueries;
   recovery: CreateRecovery;
   recorder: StatusRecorder;
+  /** A library's stored media, read live from its backend (FingerprintLibrary.files). */
+  files: FileListing;
+  /** deleteFingerprintFiles: ICE at once, MPS through DELETE_FILES jobs. */
+  fileDeletion: FileDeletion;
+  /** cancelFingerprintJob (ICE, while QUEUED). */
+  jobCancel: JobCancel;
   /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
   liveReads(): LiveReads;
   settings: ServiceSettings;
@@ -46,6 +55,9 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
     recovery,
     settings,
     queries: new LibraryQueries(store),
+    files: new FileListing(accounts),
+    fileDeletion: new FileDeletion({ store, jobs: store.jobs, accounts, log }),
+    jobCancel: new JobCancel({ jobs: store.jobs, accounts }),
     lifecycle: new LibraryLifecycle({
       store,
       accounts,

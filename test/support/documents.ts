@@ -7,11 +7,13 @@
 export {
   CreateLibraryDocument as CREATE,
   DeleteLibraryDocument as DELETE,
+  DeleteLibraryFilesDocument as DELETE_FILES,
   GetLibraryDocument as GET,
   ImportLibraryDocument as IMPORT,
   LibraryActivatedDocument as ACTIVATED,
   LibraryStatusChangedDocument as STATUS_CHANGED,
   ListLibrariesDocument as LIST,
+  ListLibraryFilesDocument as FILES,
   RefreshLibraryDocument as REFRESH,
 } from "../../src/client/generated/operations.js";
 export type {

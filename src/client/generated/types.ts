@@ -40,6 +40,17 @@ export type CreateFingerprintLibraryPayload = {
   replayed: Scalars['Boolean']['output'];
 };
 
+/** The result of deleteFingerprintFiles. */
+export type DeleteFingerprintFilesPayload = {
+  __typename?: 'DeleteFingerprintFilesPayload';
+  /** The library the files were deleted from. */
+  library: FingerprintLibrary;
+  /** The distinct keys deleted (ICE) or being deleted (MPS), in the order given. */
+  primaryKeys: Array<Scalars['String']['output']>;
+  /** SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end, which the gateway follows as DELETE_FILES jobs. */
+  status: FingerprintJobStatus;
+};
+
 /** The result of deleteFingerprintLibrary. */
 export type DeleteFingerprintLibraryPayload = {
   __typename?: 'DeleteFingerprintLibraryPayload';
@@ -53,6 +64,50 @@ export type FingerprintBackend =
   | 'ICE'
   /** ApsaraVideo Media Processing, API 2014-06-18 (CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob). */
   | 'MPS';
+
+/** Media stored in a library (ICE ListDNAFiles, MPS ListFpShotFiles). */
+export type FingerprintFile = {
+  __typename?: 'FingerprintFile';
+  /** The key it was stored under: the primaryKey of the job that saved it. */
+  primaryKey: Scalars['String']['output'];
+  /** When the backend stored it (MPS StoreTime); null on ICE, which lists no time. */
+  storedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of a library's stored files, in the backend's order; the backend's page tokens are behind the cursors. */
+export type FingerprintFileConnection = {
+  __typename?: 'FingerprintFileConnection';
+  /** The files of this page with their cursors. */
+  edges: Array<FingerprintFileEdge>;
+  /** The files of this page, without cursors. */
+  nodes: Array<FingerprintFile>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+};
+
+/** A stored file and its position in the library's listing. */
+export type FingerprintFileEdge = {
+  __typename?: 'FingerprintFileEdge';
+  /** An opaque position, for `after`; valid for this library only. */
+  cursor: Scalars['String']['output'];
+  /** The file. */
+  node: FingerprintFile;
+};
+
+/** One job status for both backends (Queuing, Analysing, Success, Fail, and ICE's cancel). */
+export type FingerprintJobStatus =
+  /** Canceled while queued (ICE only). */
+  | 'CANCELED'
+  /** Ended with an error (Fail); see errorCode and errorMessage. */
+  | 'FAILED'
+  /** Waiting in the backend's queue (Queuing). */
+  | 'QUEUED'
+  /** Being fingerprinted (Analysing). */
+  | 'RUNNING'
+  /** Done (Success). */
+  | 'SUCCEEDED'
+  /** A backend word the gateway does not know; see rawStatus. */
+  | 'UNKNOWN';
 
 /** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
 export type FingerprintLibrary = Node & {
@@ -69,6 +124,8 @@ export type FingerprintLibrary = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** Its description, if any. */
   description: Maybe<Scalars['String']['output']>;
+  /** The media stored in the library, read live from its backend, a page at a time. */
+  files: FingerprintFileConnection;
   /** The gateway's own opaque id. */
   id: Scalars['ID']['output'];
   /** Which media it fingerprints. */
@@ -83,6 +140,13 @@ export type FingerprintLibrary = Node & {
   status: LibraryStatus;
   /** When the gateway last changed its record. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
+export type FingerprintLibraryFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of libraries, oldest first (by creation, then id), with the total for the filter. */
@@ -176,6 +240,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a library on the backend the routing policy (or `backend`) picks, and records it. */
   createFingerprintLibrary: CreateFingerprintLibraryPayload;
+  /** Removes stored media from a library (ICE DeleteDNAFiles at once; MPS SubmitFpFileDeleteJob, a job). At most 1000 keys; on a failure part-way the error's extensions.notDeletedPrimaryKeys lists what to delete again. */
+  deleteFingerprintFiles: DeleteFingerprintFilesPayload;
   /** Deletes a library on its backend: ICE at once (DELETED), MPS through a delete job (DELETING, then DELETED). */
   deleteFingerprintLibrary: DeleteFingerprintLibraryPayload;
   /** Adopts a library that already exists on a backend into the gateway. */
@@ -187,6 +253,12 @@ export type Mutation = {
 
 export type MutationCreateFingerprintLibraryArgs = {
   input: CreateFingerprintLibraryInput;
+};
+
+
+export type MutationDeleteFingerprintFilesArgs = {
+  libraryId: Scalars['ID']['input'];
+  primaryKeys: Array<Scalars['String']['input']>;
 };
 
 
