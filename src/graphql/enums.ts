@@ -1,6 +1,5 @@
 /** The domain's string unions as GraphQL enums, with the contract's names and descriptions. */
 import { registerEnumType } from "type-graphql";
-import { JOB_STATUSES } from "../domain/job.js";
 import { FINGERPRINT_BACKENDS, FINGERPRINT_MODELS, LIBRARY_STATUSES } from "../domain/model.js";
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -8,7 +7,6 @@ const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(va
 export const FingerprintModelEnum = asEnum(FINGERPRINT_MODELS);
 export const FingerprintBackendEnum = asEnum(FINGERPRINT_BACKENDS);
 export const LibraryStatusEnum = asEnum(LIBRARY_STATUSES);
-export const FingerprintJobStatusEnum = asEnum(JOB_STATUSES);
 
 registerEnumType(FingerprintModelEnum, {
   name: "FingerprintModel",
@@ -42,19 +40,6 @@ registerEnumType(LibraryStatusEnum, {
     PAUSED: { description: "Paused by MPS (backend word: paused)." },
     DELETING: { description: "An MPS delete job is running." },
     DELETED: { description: "Deleted, or no longer listed by its backend." },
-    UNKNOWN: { description: "A backend word the gateway does not know; see rawStatus." },
-  },
-});
-
-registerEnumType(FingerprintJobStatusEnum, {
-  name: "FingerprintJobStatus",
-  description: "One job status for both backends (Queuing, Analysing, Success, Fail, and ICE's cancel).",
-  valuesConfig: {
-    QUEUED: { description: "Waiting in the backend's queue (Queuing)." },
-    RUNNING: { description: "Being fingerprinted (Analysing)." },
-    SUCCEEDED: { description: "Done (Success)." },
-    FAILED: { description: "Ended with an error (Fail); see errorCode and errorMessage." },
-    CANCELED: { description: "Canceled while queued (ICE only)." },
     UNKNOWN: { description: "A backend word the gateway does not know; see rawStatus." },
   },
 });

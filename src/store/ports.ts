@@ -4,6 +4,7 @@
  * on a real SQLite file or PostgreSQL database.
  */
 import type { Library } from "../domain/library.js";
+import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
 
 export interface LibraryFilter {
@@ -223,6 +224,8 @@ export interface Store {
   intents: CreateIntentRepository;
   events: LibraryEventRepository;
   leases: LeaseRepository;
+  jobs: JobRepository;
+  searches: DuplicateSearchRepository;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@
  * checks the variables and types the result.
  */
 export {
+  CancelJobDocument as CANCEL,
   CreateLibraryDocument as CREATE,
   DeleteLibraryDocument as DELETE,
   DeleteLibraryFilesDocument as DELETE_FILES,
@@ -20,4 +21,5 @@ export type {
   CreateFingerprintLibraryInput,
   LibraryEventFieldsFragment as LibraryEvent,
   LibraryFieldsFragment as Library,
+  ListLibraryFilesQuery,
 } from "../../src/client/generated/operations.js";

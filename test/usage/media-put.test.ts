@@ -47,6 +47,14 @@ function mediaPut(args: string[], env: Record<string, string> = {}): Promise<{ c
   });
 }
 
+interface OssState {
+  oss: { buckets: Array<{ name: string; location: string; objects: Array<{ key: string; size: number }> }> };
+}
+
+async function emulatorState(): Promise<OssState> {
+  return (await (await fetch(`${gateway.emulatorUrl}/_emulator/state`)).json()) as OssState;
+}
+
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -70,10 +78,10 @@ describe("npm run media:put", () => {
     expect(out.mutation).toContain('primaryKey: "clip-one.txt"');
 
     // The object is in the emulator's OSS, owned by its development account, with the file's bytes.
-    const state = await (await fetch(`${gateway.emulatorUrl}/_emulator/state`)).json();
-    const bucket = state.oss.buckets.find((b: { name: string }) => b.name === "media");
+    const state = await emulatorState();
+    const bucket = state.oss.buckets.find((b) => b.name === "media");
     expect(bucket).toMatchObject({ location: "oss-cn-shanghai" });
-    expect(bucket.objects).toEqual([expect.objectContaining({ key: "uploads/clip one.txt", size: 49 })]);
+    expect(bucket!.objects).toEqual([expect.objectContaining({ key: "uploads/clip one.txt", size: 49 })]);
 
     // Run again (same bucket): fine; and the readable form says where things are.
     const text = await mediaPut([file, "--gateway", gateway.url, "--object", "texts/again.txt"]);
@@ -99,8 +107,8 @@ describe("npm run media:put", () => {
     } finally {
       await fetch(`${gateway.emulatorUrl}/_emulator/settings`, { method: "PATCH", body: JSON.stringify({ ossMaxObjectBytes: 1024 * 1024 * 1024 }) });
     }
-    const state = await (await fetch(`${gateway.emulatorUrl}/_emulator/state`)).json();
-    const keys = state.oss.buckets.flatMap((b: { objects: Array<{ key: string }> }) => b.objects.map((o) => o.key));
+    const state = await emulatorState();
+    const keys = state.oss.buckets.flatMap((b) => b.objects.map((o) => o.key));
     expect(keys).not.toContain("uploads/big.bin");
 
     const usage = await mediaPut([]);

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import type { JobStatus } from "../../domain/job.js";
 import type { FileEdge } from "../../services/file-listing.js";
-import { FingerprintJobStatusEnum } from "../enums.js";
+import { FingerprintJobStatusEnum } from "../job-enums.js";
 import { DateTimeScalar } from "../scalars.js";
 import { PageInfo } from "./connection.js";
 import { FingerprintLibraryType } from "./library.js";
