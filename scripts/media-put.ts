@@ -74,7 +74,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (positionals.length !== 1) throw new ExitError(`name exactly one file to put.\n\n${USAGE}`, 2);
   const bucket = values.bucket!;
   if (!BUCKET.test(bucket)) throw new ExitError(`--bucket "${bucket}" is not an OSS bucket name: 3 to 63 lowercase letters, digits and '-'.`, 2);
-  const path = resolve(positionals[0]!);
+  // `npm run` starts scripts in the package folder; INIT_CWD is where the user typed the command.
+  const path = resolve(env.INIT_CWD ?? process.cwd(), positionals[0]!);
   const object = values.object ?? `uploads/${basename(path)}`;
   if (object === "" || object.startsWith("/") || Buffer.byteLength(object) > 1023) {
     throw new ExitError(`--object "${object}" is not an OSS object key: 1 to 1023 bytes, not starting with '/'.`, 2);

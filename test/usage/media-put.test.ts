@@ -68,7 +68,8 @@ describe("npm run media:put", () => {
   it("puts a file into the embedded emulator's OSS and prints the media input and a mutation", async () => {
     const file = join(dir, "clip one.txt");
     writeFileSync(file, "A short text to fingerprint, put through ali-oss.");
-    const result = await mediaPut([file, "--gateway", gateway.url, "--library", "TElCUkFSWQ", "--json"]);
+    // Named relative to where `npm run` was typed (npm runs the script in the package folder).
+    const result = await mediaPut(["clip one.txt", "--gateway", gateway.url, "--library", "TElCUkFSWQ", "--json"], { INIT_CWD: dir });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
