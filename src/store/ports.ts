@@ -6,6 +6,7 @@
 import type { Library } from "../domain/library.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
+import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 
 export interface LibraryFilter {
   backend?: FingerprintBackend;
