@@ -35,7 +35,7 @@ describe.each(databaseKinds)("fingerprint job submits on $name", (kind) => {
     h = await startHarness({
       databaseUrl: database.url,
       // Jobs stay Queuing (nothing is analysed), libraries turn active only when a test says so.
-      emulator: { activationDelayMs: 3_600_000, jobQueueDelayMs: 3_600_000 },
+      emulator: { activationDelayMs: 3_600_000, jobQueueDelayMs: 3_600_000, libraryQuota: 100 },
       // A submit without an answer is looked for after 1 s (only the tests with a lost answer wait for it).
       env: { API_KEYS: `tenant-a:${KEY_A},tenant-b:${KEY_B}`, BACKEND_RETRIES: "0", BACKEND_READ_TIMEOUT_MS: "400", CREATE_RETRY_GRACE_MS: "1000" },
     });
@@ -118,7 +118,7 @@ describe.each(databaseKinds)("fingerprint job submits on $name", (kind) => {
     const mine = await library("VIDEO");
     const callsBefore = await submitCalls();
     const theirs = await as(KEY_B, SUBMIT, { input: { libraryId: mine.id, media: MEDIA, mode: "SAVE", primaryKey: "k" } });
-    expect(codes(theirs)).toEqual(["NOT_FOUND"]);
+    expect(codes(theirs), theirs.errors?.[0]?.message).toEqual(["NOT_FOUND"]);
     const search = await as(KEY_B, SEARCH, { input: { media: MEDIA, libraryIds: [mine.id] } });
     expect(codes(search)).toEqual(["NOT_FOUND"]);
     expect(search.errors![0].extensions!.field).toBe("libraryIds[0]");
