@@ -4,7 +4,6 @@
  * on a real SQLite file or PostgreSQL database.
  */
 import type { Library } from "../domain/library.js";
-import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 
