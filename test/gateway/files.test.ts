@@ -8,18 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { DEFAULT_DEV_ACCOUNT } from "../../src/emulator/index.js";
+import { WATCHER_SHARD_COUNT } from "../../src/domain/model.js";
 import type { FingerprintBackend } from "../../src/domain/model.js";
 import { encodeFileCursor } from "../../src/services/file-cursor.js";
 import { putMedia, testEngine } from "../emulator/content-helpers.js";
 import { announcePostgresqlCoverage, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { codes, startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
 import { CANCEL, CREATE, DELETE_FILES, FILES, REFRESH, type ListLibraryFilesQuery } from "../support/documents.js";
+import { SubmitJobDocument as SUBMIT } from "../../src/client/generated/operations.js";
 
 announcePostgresqlCoverage("library files");
 
 const KEY_A = "tenant-a-files-key-0123456789abcdef";
 const KEY_B = "tenant-b-files-key-fedcba9876543210";
 const BUCKET = "media-files";
+const ALL_SHARDS = Array.from({ length: WATCHER_SHARD_COUNT }, (_, shard) => shard);
 const TEXTS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"].map(
   (word, i) => `${word}: ${"The night ferry crossed the strait while the harbour lights went out one by one. ".repeat(2 + i)}`,
 );
@@ -98,6 +101,7 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
       databaseUrl: database.url,
       emulator: {
         activationDelayMs: 3_600_000,
+        libraryQuota: 100,
         // MPS file-delete jobs stay queued: the test reads them while the gateway tracks them.
         deleteJobDelayMs: 3_600_000,
         jobQueueDelayMs: 0,
@@ -247,7 +251,9 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
       expect(callCount("SubmitFpFileDeleteJob") - before).toBe(2);
 
       const internalId = libraryIdOf(library.id);
-      const jobs = (await h.gateway.services.store.jobs.list("tenant-a", { libraryId: internalId }, 10)).items.filter((job) => job.kind === "DELETE_FILES");
+      // What the job watcher will read: every unfinished submitted job of every shard.
+      const watched = await h.gateway.services.store.jobs.dueForCheck(ALL_SHARDS, new Date(Date.now() + 86_400_000), 1000);
+      const jobs = watched.filter((job) => job.libraryId === internalId).sort((a, b) => a.primaryKeys.length - b.primaryKeys.length).reverse();
       expect(jobs).toHaveLength(2);
       expect(jobs.map((job) => job.primaryKeys)).toEqual([keys.slice(0, 200), keys.slice(200)]);
       for (const job of jobs) {
@@ -256,49 +262,29 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
         const [state] = await h.gateway.services.backends.MPS.content.fileDeleteJobs(library.region, [job.backendJobId!]);
         expect(state?.jobId).toBe(job.backendJobId);
       }
-      // Tenant B sees none of them.
-      expect((await h.gateway.services.store.jobs.list("tenant-b", { libraryId: internalId }, 10)).items).toEqual([]);
+      // They are the watcher's bookkeeping, not jobs the API lists.
+      expect((await h.gateway.services.store.jobs.list("tenant-a", { libraryId: internalId }, 10)).items).toEqual([]);
     });
   });
 
   describe("cancelFingerprintJob", () => {
-    /** A real job on the backend, recorded the way the submit service records one. */
-    async function submittedJob(library: { id: string; backend: FingerprintBackend; backendLibraryId: string; region: string }, primaryKey: string) {
+    /** A real job, submitted through the gateway (submitFingerprintJob). */
+    async function submittedJob(library: { id: string; region: string }, primaryKey: string) {
       await putMedia(h.emulator, BUCKET, `texts/${primaryKey}.txt`, TEXTS[0]!, { account: DEFAULT_DEV_ACCOUNT });
-      const media = { kind: "oss" as const, bucket: BUCKET, object: `texts/${primaryKey}.txt`, location: `oss-${library.region}` };
-      const { backendJobId } = await h.gateway.services.backends[library.backend].content.submitJob(library.region, {
-        backendLibraryId: library.backendLibraryId,
-        model: "TEXT",
-        media,
-        saveType: "onlysave",
-        primaryKey,
-        similarityThreshold: null,
-        userData: null,
+      const submitted = await as(KEY_A, SUBMIT, {
+        input: { libraryId: library.id, mode: "SAVE", primaryKey, media: { oss: { bucket: BUCKET, object: `texts/${primaryKey}.txt` } } },
       });
-      const store = h.gateway.services.store;
-      const row = (await store.libraries.findById("tenant-a", libraryIdOf(library.id)))!;
-      const claim = await store.jobs.claim({
-        tenantId: "tenant-a",
-        library: { ...row, account: "default" },
-        kind: "FINGERPRINT",
-        mode: "SAVE",
-        primaryKey,
-        media: JSON.stringify(media),
-        similarityThreshold: 0.8,
-        userData: null,
-        searchId: null,
-        idempotencyKey: null,
-        inputHash: `test-${primaryKey}`,
-      });
-      const job = await store.jobs.markSubmitted(claim.job.id, backendJobId, new Date(Date.now() + 3_600_000));
-      return { job, backendJobId, globalId: globalJobId(job.id) };
+      expect(submitted.errors).toBeUndefined();
+      const job = submitted.data!.submitFingerprintJob.job;
+      expect(job.status).toBe("QUEUED");
+      return { backendJobId: job.backendJobId, globalId: job.id, internalId: Buffer.from(job.id, "base64url").toString("utf8").split(":")[1]! };
     }
 
     it("cancels a QUEUED ICE job, records CANCELED, and refuses a second cancel", async () => {
       const library = await activeLibrary(KEY_A, "ICE", "cancel-ice");
       await fetch(`${h.emulator.url}/_emulator/queues/ice/pause`, { method: "POST" });
       try {
-        const { job, backendJobId, globalId } = await submittedJob(library, "queued-1");
+        const { internalId, backendJobId, globalId } = await submittedJob(library, "queued-1");
         // Another tenant: as if it did not exist, and nothing reaches ICE.
         const before = callCount("CancelDNAJob");
         expect(codes(await as(KEY_B, CANCEL, { id: globalId }))).toEqual(["NOT_FOUND"]);
@@ -308,7 +294,9 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
         expect(canceled.errors).toBeUndefined();
         expect(canceled.data!.cancelFingerprintJob).toMatchObject({ id: globalId, status: "CANCELED" });
         expect(callCount("CancelDNAJob")).toBe(before + 1);
-        expect(await h.gateway.services.store.jobs.findById("tenant-a", job.id)).toMatchObject({ status: "CANCELED" });
+        const recorded = await h.gateway.services.store.jobs.findById("tenant-a", internalId);
+        expect(recorded).toMatchObject({ status: "CANCELED", rawStatus: "canceled" });
+        expect(recorded!.finishedAt).not.toBeNull();
         const [onIce] = (await h.gateway.services.backends.ICE.content.queryJobs(library.region, [backendJobId])).found;
         expect(onIce?.rawStatus).toBe("Fail"); // the emulator ends a cancelled job with Fail / JobCancelled
 
@@ -319,6 +307,19 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
       } finally {
         await fetch(`${h.emulator.url}/_emulator/queues/ice/resume`, { method: "POST" });
       }
+    });
+
+    it("refuses a job that left the queue, whether the gateway or ICE is first to know", async () => {
+      const library = await activeLibrary(KEY_A, "ICE", "cancel-late");
+      await fetch(`${h.emulator.url}/_emulator/queues/ice/pause`, { method: "POST" });
+      const { backendJobId, globalId } = await submittedJob(library, "late-1");
+      await fetch(`${h.emulator.url}/_emulator/queues/ice/resume`, { method: "POST" });
+      const finished = await fetch(`${h.emulator.url}/_emulator/content-jobs/${backendJobId}/finish`, { method: "POST" });
+      expect([200, 409]).toContain(finished.status);
+      const refused = await as(KEY_A, CANCEL, { id: globalId });
+      expect(codes(refused)).toEqual(["UNSUPPORTED_OPERATION"]);
+      expect(refused.errors![0]!.extensions).toMatchObject({ reason: "JOB_NOT_QUEUED" });
+      expect(refused.errors![0]!.message).toMatch(/no longer queued|only QUEUED jobs/i);
     });
 
     it("answers UNSUPPORTED_OPERATION for an MPS job without calling any backend", async () => {
@@ -336,8 +337,4 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
 /** The internal id inside a FingerprintLibrary global id (base64url of "FingerprintLibrary:<uuid>"). */
 function libraryIdOf(globalId: string): string {
   return Buffer.from(globalId, "base64url").toString("utf8").split(":")[1]!;
-}
-
-function globalJobId(id: string): string {
-  return Buffer.from(`FingerprintJob:${id}`, "utf8").toString("base64url");
 }
