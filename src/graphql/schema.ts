@@ -8,13 +8,30 @@ import type { GatewayContext } from "./context.js";
 import { notFound } from "../domain/errors.js";
 import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
+import { JobCancelResolver } from "./resolvers/job-cancel.resolver.js";
+import { LibraryFilesResolver } from "./resolvers/library-files.resolver.js";
+import { loadNode } from "./node-loader.js";
+import { DuplicateSearchFieldsResolver, FingerprintJobFieldsResolver, LibraryJobsResolver, LibraryMatchFieldsResolver } from "./resolvers/job-fields.resolver.js";
+import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
+import { JobQueryResolver } from "./resolvers/job-query.resolver.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
 import { LibraryQueryResolver } from "./resolvers/library-query.resolver.js";
 import { LibrarySubscriptionResolver } from "./resolvers/library-subscription.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
-import { FingerprintLibraryType } from "./types/library.js";
 
-export const RESOLVERS = [LibraryQueryResolver, LibraryMutationResolver, LibrarySubscriptionResolver] as const;
+export const RESOLVERS = [
+  LibraryQueryResolver,
+  LibraryMutationResolver,
+  LibrarySubscriptionResolver,
+  JobQueryResolver,
+  JobMutationResolver,
+  FingerprintJobFieldsResolver,
+  DuplicateSearchFieldsResolver,
+  LibraryMatchFieldsResolver,
+  LibraryJobsResolver,
+  LibraryFilesResolver,
+  JobCancelResolver,
+] as const;
 
 /**
  * The Apollo Federation version this subgraph speaks (2.4 is the first that lets a router
@@ -58,26 +75,26 @@ export function subgraphTypeDefs(api: GraphQLSchema): DocumentNode {
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const api = await buildApiSchema();
   const resolvers: Record<string, any> = createResolversMap(api);
-  resolvers.FingerprintLibrary = {
-    ...resolvers.FingerprintLibrary,
-    __resolveReference: resolveLibraryReference,
-  };
+  // Entities: each reference goes through the request's DataLoader of its type, so a
+  // router's `_entities` call for many ids is one store query per type.
+  for (const type of ["FingerprintLibrary", "FingerprintJob", "DuplicateSearch"] as const) {
+    resolvers[type] = { ...resolvers[type], __resolveReference: (reference: { id?: unknown }, ctx: GatewayContext) => resolveReference(type, reference, ctx) };
+  }
   const schema = buildSubgraphSchema({ typeDefs: subgraphTypeDefs(api), resolvers });
   restrictServiceFieldToRouter(schema);
   return schema;
 }
 
 /**
- * A library another subgraph refers to by id. One this tenant does not have (never
- * existed, deleted, another tenant's: answered alike, so ids do not leak) is what the
- * federation subgraph spec calls a representation with no entity: its `_entities` entry is
- * null. Thrown as NOT_FOUND, the entry is still null and the error, at
+ * An object another subgraph refers to by id. One this tenant does not have (never
+ * existed, deleted, another tenant's, another type's: answered alike, so ids do not leak) is
+ * what the federation subgraph spec calls a representation with no entity: its `_entities`
+ * entry is null. Thrown as NOT_FOUND, the entry is still null and the error, at
  * `["_entities", index]`, tells the router why; without it a router only sees a null where
- * the supergraph promises a non-null `name`, and reports that as an internal error.
+ * the supergraph promises non-null fields, and reports that as an internal error.
  */
-async function resolveLibraryReference(reference: { id?: unknown }, ctx: GatewayContext): Promise<FingerprintLibraryType> {
-  const parsed = typeof reference.id === "string" ? fromGlobalId(reference.id) : null;
-  const library = parsed?.type === "FingerprintLibrary" ? await ctx.loaders.libraryById.load(parsed.id) : null;
-  if (!library) throw notFound(`Fingerprint library ${String(reference.id)}`);
-  return FingerprintLibraryType.from(library);
+async function resolveReference(type: string, reference: { id?: unknown }, ctx: GatewayContext) {
+  const found = await loadNode(typeof reference.id === "string" ? fromGlobalId(reference.id) : null, ctx, type);
+  if (!found) throw notFound(`${type} ${String(reference.id)}`);
+  return found;
 }
