@@ -121,7 +121,7 @@ export const EnvSchema = z
     JOB_WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one fingerprint job's status."),
     JOB_WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one fingerprint job's status."),
     JOB_WATCHER_BATCH_SIZE: int(1, 10_000).default(1_000).describe("Fingerprint jobs read per job-watcher round (ten per backend call)."),
-    JOB_EXPECTED_DURATION_MS: int(0, 86_400_000).default(10_000).describe("A job's expected run time until jobs of its backend and model have finished here (then learned); its first read is due then."),
+    JOB_EXPECTED_DURATION_MS: int(0, 86_400_000).default(10_000).describe("Seed of a job's expected run time (then learned per backend and model from finished jobs); jobs are read often from 0 to twice this until something is learned."),
     JOB_RESULT_ATTEMPTS: int(1, 100).default(8).describe("Reads of a finished job's result document (ICE DNAResult) before the job is marked FAILED."),
     JOB_MISSING_GRACE_MS: int(0, 86_400_000).default(60_000).describe("Age before a job the backend does not list is marked FAILED (JOB_NOT_FOUND_ON_BACKEND)."),
     JOB_STUCK_AFTER_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000).describe("Age past which an unfinished job is marked FAILED (JOB_STUCK) and no longer read."),

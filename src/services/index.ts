@@ -10,6 +10,7 @@ import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
 import { createLiveReads, type LiveReads } from "./live-library-reader.js";
 import { StatusRecorder } from "./status-recorder.js";
+import { JobStatusRecorder } from "./job-status-recorder.js";
 
 export interface ServiceSettings {
   routing: RoutingPolicy;
@@ -30,6 +31,8 @@ export interface Services {
   queries: LibraryQueries;
   recovery: CreateRecovery;
   recorder: StatusRecorder;
+  /** The one writer of job status changes (the job watcher, cancel); the event relay listens to it. */
+  jobRecorder: JobStatusRecorder;
   /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
   liveReads(): LiveReads;
   settings: ServiceSettings;
@@ -43,6 +46,7 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
     accounts,
     backends: accounts.default,
     recorder,
+    jobRecorder: new JobStatusRecorder(store),
     recovery,
     settings,
     queries: new LibraryQueries(store),

@@ -1,12 +1,14 @@
 /**
  * When the job watcher reads a job next, and which jobs one backend call reads together.
  *
- * Jobs are read when they are expected to have finished, not on a fixed beat: a job's
- * expected duration is learned from the jobs of its backend and model that finished before
- * (a moving average, seeded by a setting), because neither service says how long a job will
- * take and the media's length is known only once it ran. Before that time a job is left
- * alone; after it, it is read at the minimum interval at first and then less and less often
- * (a quarter of how late it is), up to the ceiling. A read that failed backs off by doubling.
+ * Jobs are read when they may have finished, not on a fixed beat. Neither service says how
+ * long a job will take (the media's length is known only once it ran), so the duration is
+ * learned per backend and model from the jobs that finished here, the way TCP learns a
+ * round-trip time (RFC 6298): a moving mean and a moving mean deviation, seeded by a setting.
+ * A job is left alone until mean - 2 x deviation, read at the minimum interval until
+ * mean + 2 x deviation (when most jobs end: the finish is seen within one interval), and
+ * after that less and less often (a quarter of how late it is), up to the ceiling. A read
+ * that failed backs off by doubling.
  *
  * Reads are grouped per (account, backend, region, kind) and sent at most ten ids a call
  * (QueryDNAJobList / QueryFpShotJobList / QueryFpFileDeleteJobList): with jobs due together,
@@ -26,36 +28,53 @@ export interface JobScheduleSettings {
 
 type Scheduled = Pick<FingerprintJob, "backend" | "model" | "createdAt">;
 
-/** Weight of the newest finished job in the moving average: about the last twenty count. */
-const LEARNING_RATE = 0.1;
+/** Weights of the newest finished job in the moving mean and deviation (RFC 6298's alpha and beta). */
+const MEAN_WEIGHT = 1 / 8;
+const DEVIATION_WEIGHT = 1 / 4;
+
+interface Estimate {
+  meanMs: number;
+  deviationMs: number;
+}
 
 export class JobCheckSchedule {
-  private readonly expected = new Map<string, number>();
+  private readonly estimates = new Map<string, Estimate>();
 
   constructor(
     private readonly settings: JobScheduleSettings,
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** What a job of this backend and model is expected to take, submit to finish. */
-  expectedDurationMs(backend: FingerprintBackend, model: FingerprintModel): number {
-    return this.expected.get(`${backend}/${model}`) ?? this.settings.expectedDurationMs;
+  /** What a job of this backend and model is expected to take, submit to finish: [earliest, latest] of the usual range. */
+  expectedWindowMs(backend: FingerprintBackend, model: FingerprintModel): { earliestMs: number; latestMs: number } {
+    const { meanMs, deviationMs } = this.estimate(backend, model);
+    return { earliestMs: Math.max(0, meanMs - 2 * deviationMs), latestMs: meanMs + 2 * deviationMs };
   }
 
   /** Learns from a job that finished `durationMs` after it was submitted. */
   learn(backend: FingerprintBackend, model: FingerprintModel, durationMs: number): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
     const key = `${backend}/${model}`;
-    const before = this.expected.get(key);
-    this.expected.set(key, before === undefined ? durationMs : before + LEARNING_RATE * (durationMs - before));
+    const before = this.estimates.get(key);
+    if (!before) {
+      this.estimates.set(key, { meanMs: durationMs, deviationMs: durationMs / 2 });
+      return;
+    }
+    const deviationMs = before.deviationMs + DEVIATION_WEIGHT * (Math.abs(durationMs - before.meanMs) - before.deviationMs);
+    this.estimates.set(key, { meanMs: before.meanMs + MEAN_WEIGHT * (durationMs - before.meanMs), deviationMs });
   }
 
   /** When to read a job that is not finished yet (also its first read, right after the submit). */
   nextCheckAt(job: Scheduled, now: Date): Date {
     const ageMs = now.getTime() - job.createdAt.getTime();
-    const remainingMs = this.expectedDurationMs(job.backend, job.model) - ageMs;
-    const delay = remainingMs > 0 ? remainingMs : -remainingMs / 4;
+    const { earliestMs, latestMs } = this.expectedWindowMs(job.backend, job.model);
+    const delay = ageMs < earliestMs ? earliestMs - ageMs : ageMs <= latestMs ? 0 : (ageMs - latestMs) / 4;
     return new Date(now.getTime() + this.jitter(this.clamp(delay)));
+  }
+
+  private estimate(backend: FingerprintBackend, model: FingerprintModel): Estimate {
+    const seed = this.settings.expectedDurationMs;
+    return this.estimates.get(`${backend}/${model}`) ?? { meanMs: seed, deviationMs: seed / 2 };
   }
 
   /** After `failures` consecutive failed reads: doubling from the minimum, capped. */

@@ -9,29 +9,31 @@ const job = { backend: "ICE" as const, model: "VIDEO" as const, createdAt: at(0)
 const delay = (s: JobCheckSchedule, nowMs: number) => s.nextCheckAt(job, at(nowMs)).getTime() - at(nowMs).getTime();
 
 describe("job check schedule", () => {
-  it("leaves a job alone until it is expected to have finished", () => {
-    expect(delay(schedule(), 0)).toBe(10_000);
-    expect(delay(schedule(), 4_000)).toBe(6_000);
-    // Never sooner than the minimum.
-    expect(delay(schedule(), 9_800)).toBe(1_000);
-  });
-
-  it("backs off by a quarter of how late the job is, within [min, max]", () => {
-    expect(delay(schedule(), 12_000)).toBe(1_000);
-    expect(delay(schedule(), 30_000)).toBe(5_000);
+  it("before anything was learned, reads a job at the minimum interval until twice the seed, then backs off", () => {
+    // Seed 10 s: mean 10 s, deviation 5 s, so the window is [0, 20 s].
+    expect(delay(schedule(), 0)).toBe(1_000);
+    expect(delay(schedule(), 19_000)).toBe(1_000);
+    expect(delay(schedule(), 40_000)).toBe(5_000);
     expect(delay(schedule(), 10_000_000)).toBe(60_000);
   });
 
-  it("learns the expected duration per backend and model from finished jobs", () => {
+  it("learns mean and deviation per backend and model, and waits for the usual range", () => {
     const s = schedule();
-    s.learn("ICE", "VIDEO", 2_000);
-    expect(s.expectedDurationMs("ICE", "VIDEO")).toBe(2_000);
-    s.learn("ICE", "VIDEO", 12_000);
-    expect(s.expectedDurationMs("ICE", "VIDEO")).toBe(3_000);
-    expect(s.expectedDurationMs("MPS", "VIDEO")).toBe(10_000);
-    expect(delay(s, 0)).toBe(3_000);
+    s.learn("ICE", "VIDEO", 8_000);
+    // First sample: mean 8 s, deviation 4 s.
+    expect(s.expectedWindowMs("ICE", "VIDEO")).toEqual({ earliestMs: 0, latestMs: 16_000 });
+    for (let i = 0; i < 50; i++) s.learn("ICE", "VIDEO", 8_000);
+    const window = s.expectedWindowMs("ICE", "VIDEO");
+    expect(window.earliestMs).toBeGreaterThan(7_900);
+    expect(window.latestMs).toBeLessThan(8_100);
+    // Left alone until then, read at the minimum interval around it, then backed off.
+    expect(delay(s, 2_000)).toBeGreaterThan(5_900);
+    expect(delay(s, 8_000)).toBe(1_000);
+    expect(delay(s, 28_000)).toBeGreaterThan(4_900);
+    // Another backend or model keeps the seed.
+    expect(s.expectedWindowMs("MPS", "VIDEO")).toEqual({ earliestMs: 0, latestMs: 20_000 });
     s.learn("ICE", "VIDEO", Number.NaN);
-    expect(s.expectedDurationMs("ICE", "VIDEO")).toBe(3_000);
+    expect(s.expectedWindowMs("ICE", "VIDEO")).toEqual(window);
   });
 
   it("doubles the wait after each failed read, capped", () => {
@@ -42,8 +44,9 @@ describe("job check schedule", () => {
   });
 
   it("spreads jobs submitted together by ±10%", () => {
-    const low = new JobCheckSchedule(settings, () => 0).nextCheckAt(job, at(0)).getTime() - at(0).getTime();
-    const high = new JobCheckSchedule(settings, () => 0.999999).nextCheckAt(job, at(0)).getTime() - at(0).getTime();
+    const late = { ...job, createdAt: at(-60_000) };
+    const low = new JobCheckSchedule(settings, () => 0).nextCheckAt(late, at(0)).getTime() - at(0).getTime();
+    const high = new JobCheckSchedule(settings, () => 0.999999).nextCheckAt(late, at(0)).getTime() - at(0).getTime();
     expect(low).toBe(9_000);
     expect(high).toBe(11_000);
   });
