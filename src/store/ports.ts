@@ -5,6 +5,7 @@
  */
 import type { Library } from "../domain/library.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
+import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 
 export interface LibraryFilter {
   backend?: FingerprintBackend;
@@ -223,6 +224,8 @@ export interface Store {
   intents: CreateIntentRepository;
   events: LibraryEventRepository;
   leases: LeaseRepository;
+  jobs: JobRepository;
+  searches: DuplicateSearchRepository;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
