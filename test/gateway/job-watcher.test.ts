@@ -48,7 +48,8 @@ let counter: ListCallCounter;
 let backends: Backends;
 
 beforeAll(async () => {
-  emulator = await startContentEmulator();
+  // Each suite makes a few libraries per database kind: more than the default quota.
+  emulator = await startContentEmulator({ libraryQuota: 100 });
   counter = await startListCallCounter(Number(emulator.endpoint.split(":")[1]));
   backends = createBackends({
     credentials: ALICE,
@@ -82,6 +83,8 @@ describe.each(databaseKinds)("job watcher on $name", (kind) => {
   let recorder: JobStatusRecorder;
   let events: JobEvent[];
   let metrics: GatewayMetrics;
+  // One instance's leases for every watcher of the suite (as in the gateway): a new holder would wait for the old one's to expire.
+  let leases: ShardLeases;
   const watchers: JobWatcher[] = [];
 
   beforeAll(async () => {
@@ -92,6 +95,7 @@ describe.each(databaseKinds)("job watcher on $name", (kind) => {
     recorder.onEvent((event) => events.push(event));
     metrics = new GatewayMetrics(store);
     metrics.watchJobs(store.jobs);
+    leases = new ShardLeases(store.leases, 15_000, log);
   }, 60_000);
   afterEach(async () => {
     await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
@@ -99,6 +103,7 @@ describe.each(databaseKinds)("job watcher on $name", (kind) => {
     await control("queues/mps/resume");
   });
   afterAll(async () => {
+    await leases?.release();
     await store?.close();
     await database?.drop();
   });
@@ -108,7 +113,7 @@ describe.each(databaseKinds)("job watcher on $name", (kind) => {
       {
         jobs: store.jobs,
         accounts: singleAccount(backends),
-        leases: new ShardLeases(store.leases, 15_000, log),
+        leases,
         recorder,
         results: new JobResultReader(new ResultDocumentFetcher({ allowedOrigins })),
         observer: metrics.jobWatcher,
