@@ -14,6 +14,7 @@ import { createLiveReads, type LiveReads } from "./live-library-reader.js";
 import { SearchDuplicates } from "./search-duplicates.js";
 import { StatusRecorder } from "./status-recorder.js";
 import { JobSubmission } from "./submit-job.js";
+import { JobStatusRecorder } from "./job-status-recorder.js";
 
 export interface ServiceSettings {
   routing: RoutingPolicy;
@@ -39,6 +40,8 @@ export interface Services {
   jobRecovery: JobSubmitRecovery;
   searches: SearchDuplicates;
   jobQueries: JobQueries;
+  /** The one writer of job status changes (the job watcher, cancel); the event relay listens to it. */
+  jobRecorder: JobStatusRecorder;
   /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
   liveReads(): LiveReads;
   settings: ServiceSettings;
@@ -66,6 +69,7 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
     accounts,
     backends: accounts.default,
     recorder,
+    jobRecorder: new JobStatusRecorder(store),
     recovery,
     settings,
     queries: new LibraryQueries(store),
