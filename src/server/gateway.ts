@@ -20,6 +20,7 @@ import { EventRelay } from "../events/event-relay.js";
 import { reconcileAtStartup } from "../reconcile/startup.js";
 import { ActivationWatcher } from "../services/activation-watcher.js";
 import { JobResultReader } from "../services/job-result-reader.js";
+import { JobCheckSchedule } from "../services/job-check-schedule.js";
 import { JobWatcher } from "../services/job-watcher.js";
 import { ShardLeases } from "../services/shard-leases.js";
 import { ResultDocumentFetcher } from "../backends/result-document-fetcher.js";
@@ -246,7 +247,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       );
       jobs.start();
       jobWatcher = jobs;
+      // A new job is first read when the jobs like it usually finish, as this watcher has learned.
+      services.firstJobCheck.use((job, now) => jobs.schedule.nextCheckAt(job, now));
       cleanup.push(() => jobs.stop());
+    } else {
+      // Another instance watches: schedule new jobs by the configured expectation alone.
+      const schedule = new JobCheckSchedule(config.jobWatcher);
+      services.firstJobCheck.use((job, now) => schedule.nextCheckAt(job, now));
     }
 
     // Drift between the registry and the backends (a library deleted in the console, a create

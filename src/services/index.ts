@@ -7,6 +7,7 @@ import type { Store } from "../store/ports.js";
 import { CreateLibrary } from "./create-library.js";
 import { CreateRecovery } from "./create-recovery.js";
 import { JobQueries } from "./job-queries.js";
+import { FirstJobCheck } from "./job-schedule.js";
 import { JobSubmitRecovery } from "./job-submit-recovery.js";
 import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
@@ -38,6 +39,8 @@ export interface Services {
   /** Fingerprint jobs: submit (with its crash recovery), duplicate searches, reads. */
   jobs: JobSubmission;
   jobRecovery: JobSubmitRecovery;
+  /** When a new job is first read; the gateway hands it the job watcher's schedule. */
+  firstJobCheck: FirstJobCheck;
   searches: SearchDuplicates;
   jobQueries: JobQueries;
   /** The one writer of job status changes (the job watcher, cancel); the event relay listens to it. */
@@ -50,12 +53,14 @@ export interface Services {
 export function createServices(store: Store, accounts: BackendAccounts, settings: ServiceSettings, log: Logger): Services {
   const recorder = new StatusRecorder(store);
   const recovery = new CreateRecovery(store, accounts, log, recorder);
-  const jobRecovery = new JobSubmitRecovery(store, accounts, log);
+  const firstJobCheck = new FirstJobCheck();
+  const jobRecovery = new JobSubmitRecovery(store, accounts, log, firstJobCheck);
   // Jobs share the creates' timing settings: the same idempotency machinery, the same backends.
   const jobs = new JobSubmission({
     store,
     accounts,
     recovery: jobRecovery,
+    firstCheck: firstJobCheck,
     staleAfterMs: settings.createIntentStaleMs,
     ambiguousGraceMs: settings.createRetryGraceMs,
     log,
@@ -63,6 +68,7 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
   return {
     jobs,
     jobRecovery,
+    firstJobCheck,
     searches: new SearchDuplicates(store, jobs),
     jobQueries: new JobQueries(store),
     store,
