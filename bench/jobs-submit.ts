@@ -9,7 +9,7 @@
  * their contention; jobs stay Queuing (no fingerprinting runs).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
@@ -96,7 +96,8 @@ try {
   const d = stats(direct);
   const result = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    // On a shared machine the figures move with its load: recorded with them.
+    machine: { cpus: cpus().length, node: process.version, loadAverage1m: r2(loadavg()[0]!) },
     submits: SUBMITS,
     backendLatencyMs: LATENCY_MS,
     gatewayMs: g,
