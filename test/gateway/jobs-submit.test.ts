@@ -285,6 +285,21 @@ describe.each(databaseKinds)("fingerprint job submits on $name", (kind) => {
     expect(bySearch.totalCount).toBe(2);
   });
 
+  it("answers concurrent identical searches with one search and one job per library", async () => {
+    const a = await library("IMAGE");
+    const b = await library("IMAGE");
+    const jobsBefore = backendJobs().length;
+    const input = { media: MEDIA, libraryIds: [a.id, b.id], idempotencyKey: "dup-concurrent" };
+    const responses = await Promise.all(Array.from({ length: 6 }, () => as(KEY_A, SEARCH, { input })));
+    for (const response of responses) expect(response.errors).toBeUndefined();
+    const payloads = responses.map((r) => r.data!.searchDuplicates);
+    expect(new Set(payloads.map((p) => p.search.id)).size).toBe(1);
+    expect(payloads.filter((p) => !p.replayed)).toHaveLength(1);
+    expect(backendJobs().length).toBe(jobsBefore + 2);
+    const final = (await as(KEY_A, GET_SEARCH, { id: payloads[0]!.search.id })).data!.duplicateSearch!;
+    expect(final.jobs.map((job) => job.library.id)).toEqual([a.id, b.id]);
+  });
+
   it("refuses a search over libraries of two models, too few or too many, or repeated, before any backend call", async () => {
     const video = await library("VIDEO");
     const audio = await library("AUDIO");
