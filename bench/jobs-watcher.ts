@@ -14,7 +14,7 @@
  * (BENCH_DATABASE_URL=postgresql://... for PostgreSQL). Watcher settings are the gateway's
  * defaults. Writes bench/results/jobs.json. Traffic only to 127.0.0.1; a watchdog ends the run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -228,9 +228,17 @@ async function main() {
     log(`backend calls per 1,000 refreshes: ${result.callsPer1000Refreshes} (goal 100); refreshes per job ${result.refreshesPerJob}`);
     log(`job-finished lag p50 ${result.finishedLagMs.p50} ms, p99 ${result.finishedLagMs.p99} ms (goal: p99 within ${settings.minIntervalMs} ms)`);
     log(`load average before ${load.before.join(" ")}, after ${load.after.join(" ")} on ${cpus().length} cores`);
+    // One entry per database: the other's last run is kept.
+    const file = join(ROOT, "bench", "results", "jobs.json");
     mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-    writeFileSync(join(ROOT, "bench", "results", "jobs.json"), JSON.stringify(result, null, 2) + "\n");
-    log("wrote bench/results/jobs.json");
+    let previous: Record<string, unknown> = {};
+    try {
+      previous = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch {
+      // first run
+    }
+    writeFileSync(file, JSON.stringify({ ...previous, [store.kind]: result }, null, 2) + "\n");
+    log(`wrote bench/results/jobs.json (${store.kind})`);
   } finally {
     await watcher?.stop();
     await store.close();
