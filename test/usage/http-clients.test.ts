@@ -71,7 +71,7 @@ describe("GraphQL clients on their defaults", () => {
     const [count, names] = await Promise.all([client.query({ query: COUNT }), client.query({ query: NAMES })]);
     expect(count.error).toBeUndefined();
     expect(count.data).toEqual({ fingerprintLibraries: { __typename: "FingerprintLibraryConnection", totalCount: 1 } });
-    expect(names.data?.fingerprintLibraries.nodes.map((node: { name: string }) => node.name)).toEqual(["clients"]);
+    expect((names.data as { fingerprintLibraries: { nodes: Array<{ name: string }> } }).fingerprintLibraries.nodes.map((node) => node.name)).toEqual(["clients"]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ method: "POST", status: 200 });
     expect((sent[0]!.body as unknown[]).length).toBe(2);
