@@ -72,7 +72,7 @@ export const EnvSchema = z
     JWT_TENANT_CLAIM: z.string().min(1).default("tenant").describe("The JWT claim that names the tenant."),
     /** A JWT without `exp` would authorize its bearer (and a WebSocket opened with it) forever. */
     JWT_ALLOW_NO_EXP: bool.default(false).describe("Accept JWTs without exp. Off: such a token is refused (401 over HTTP, 4403 over WebSocket)."),
-    DEV_ALLOWED_HOSTS: csv.default([]).describe("Development mode (no authentication) only: host names besides localhost, 127.x.x.x, [::1] and HOST that requests may be addressed to (Host header) and come from (Origin), comma-separated; * allows any. Guards against DNS rebinding and cross-site pages."),
+    DEV_ALLOWED_HOSTS: csv.optional().describe("Development mode (no authentication) only: host names besides localhost, 127.x.x.x, [::1] and HOST that requests may be addressed to (Host header) and come from (Origin), comma-separated; * allows any. Guards against DNS rebinding and cross-site pages."),
     ALLOW_UNAUTHENTICATED: bool.default(false).describe("Allow development mode (no authentication) with NODE_ENV=production."),
 
     /** Proves a request comes from the federation router: only it reads `_service` and inline traces. */
@@ -287,7 +287,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       maxConnections: env.HTTP_MAX_CONNECTIONS,
-      devAllowedHosts: env.DEV_ALLOWED_HOSTS,
+      devAllowedHosts: env.DEV_ALLOWED_HOSTS ?? [],
     },
     metrics: {
       token: env.METRICS_TOKEN,
