@@ -72,7 +72,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   if (authenticator.developmentMode) {
     log.warn(
       { tenant: config.defaultTenant },
-      "DEVELOPMENT MODE: no API_KEYS, API_KEYS_FILE or JWT_JWKS_* set, so every caller is the default tenant and nothing is authenticated",
+      "DEVELOPMENT MODE: no API_KEYS, API_KEYS_FILE or JWT_JWKS_* set, so every caller is the default tenant and nothing is authenticated; /graphql serves only requests addressed to localhost (or DEV_ALLOWED_HOSTS) and no web page of another site",
     );
   }
   const cleanup: Array<() => Promise<void>> = [];
