@@ -1,6 +1,7 @@
 /**
- * The durable event log, read side. Events are appended only by LibraryRepository.transition,
- * in the transaction that changes the library, so the log and the registry never disagree.
+ * The durable event log, read side. Events are appended only by LibraryRepository.transition
+ * and JobRepository.transition, in the transaction that changes the library or job, so the log
+ * and the registry never disagree.
  *
  * Reads are ascending by id, the log's order and the subscribers' cursor. On PostgreSQL an
  * id can become visible after a higher one (see transition); listSince lets the relay sweep
@@ -11,6 +12,12 @@ import type { Prisma } from "./generated/postgresql/client.js";
 import { toLibraryEvent } from "./mapping.js";
 import type { LibraryEvent, LibraryEventFilter, LibraryEventRepository } from "./ports.js";
 
+/**
+ * The log also holds JOB rows (JobRepository.transition); these reads return library events
+ * only, so JOB rows are filtered out here until the read side learns to return both.
+ */
+const LIBRARY_KIND = "LIBRARY";
+
 export class PrismaLibraryEventRepository implements LibraryEventRepository {
   constructor(private readonly use: UseDb) {}
 
@@ -19,6 +26,7 @@ export class PrismaLibraryEventRepository implements LibraryEventRepository {
     if (limit === 0 || filter.libraryIds?.length === 0) return [];
     const where: Prisma.LibraryEventWhereInput = {
       tenantId,
+      kind: LIBRARY_KIND,
       id: { gt: afterId },
       ...(filter.libraryIds !== undefined ? { libraryId: { in: [...new Set(filter.libraryIds)] } } : {}),
       ...(filter.backend !== undefined ? { backend: filter.backend } : {}),
@@ -33,7 +41,7 @@ export class PrismaLibraryEventRepository implements LibraryEventRepository {
     checkLimit(limit);
     if (limit === 0) return [];
     const rows = await this.use((db) =>
-      db.libraryEvent.findMany({ where: { occurredAt: { gte: since } }, orderBy: { id: "asc" }, take: limit }),
+      db.libraryEvent.findMany({ where: { kind: LIBRARY_KIND, occurredAt: { gte: since } }, orderBy: { id: "asc" }, take: limit }),
     );
     return rows.map(toLibraryEvent);
   }
