@@ -1,23 +1,58 @@
 /**
  * GraphiQL as a person uses it: the landing page, the bundle the gateway serves, and a real
  * browser (Debian's chromium) running the example operations, a subscription over graphql-ws,
- * all without one request leaving the gateway's origin.
+ * all without one request leaving the gateway's origin. The gateway runs as `npm start` runs
+ * it (embedded mode: its own emulator, with the emulator's default speeds), so the job
+ * examples' media goes in with the real media:put script.
  */
-import { mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { startGateway, type RunningGateway } from "../../src/server/gateway.js";
 import { ARTIFACTS, browserAvailable, buildGraphiql, launchBrowser, type Browser } from "../support/browser.js";
-import { eventually, startHarness, type Harness } from "../support/gateway-harness.js";
+import { eventually } from "../support/gateway-harness.js";
+import { buildGateway } from "../support/gateway-process.js";
 
-let h: Harness;
+const root = fileURLToPath(new URL("../..", import.meta.url));
+let h: { gateway: RunningGateway };
+let dir: string;
 beforeAll(async () => {
   buildGraphiql();
-  // New libraries turn ACTIVE on the emulator after a few seconds, as its default does, so
-  // the subscription example's "wait" is real (the activation watcher notices).
-  h = await startHarness({ emulator: { activationDelayMs: 2_000, activationJitterMs: 0 } });
+  buildGateway(); // dist/scripts/media-put.js, which the job examples run
+  dir = mkdtempSync(join(tmpdir(), "graphiql-usage-"));
+  // No cloud credentials: embedded mode, as `npm start` on a fresh clone. New libraries turn
+  // ACTIVE after a few seconds and jobs take seconds, as the emulator's defaults say, so the
+  // examples' "wait" is real (the watchers notice).
+  const gateway = await startGateway(loadConfig({ PORT: "0", DATABASE_URL: `file:${join(dir, "gateway.db")}`, RECONCILE_AT_STARTUP: "false" }), {
+    logger: pino({ level: "silent" }),
+  });
+  h = { gateway };
+}, 120_000);
+afterAll(async () => {
+  await h?.gateway.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
-afterAll(() => h?.close());
+
+/** `npm run media:put -- <args>` typed in the project folder: the built script, with npm's INIT_CWD. */
+function mediaPut(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["dist/scripts/media-put.js", ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", INIT_CWD: root, GATEWAY_URL: h.gateway.url },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 describe("the browser pages over HTTP", () => {
   it("answers GET / with a landing page that links GraphiQL, health, readiness and metrics", async () => {
@@ -158,12 +193,53 @@ if (browserAvailable("GraphiQL in chromium")) {
         throw new Error(`the response pane never showed ${contains}; it shows:\n${await responseText()}\n(${error.message})`);
       });
 
+    /** Puts the variables in the Variables editor (shown since the first test), as a person typing would. */
+    const setVariables = async (variables: unknown) => {
+      await editor(visibleTool).evaluate((element: any, text: string) => element.CodeMirror.setValue(text), JSON.stringify(variables, null, 2));
+      await humanPause();
+    };
+    const variablesText = () => editorText(visibleTool);
+    /**
+     * Runs the tab's operation again and again (a second apart, as a person re-running it
+     * would) until its answer passes `done`. A re-run may answer the same text, so this reads
+     * the pane after a pause instead of waiting for a change; `done` checks ids, so a stale
+     * pane never passes.
+     */
+    const runUntil = async (done: (answer: any) => boolean, timeoutMs: number): Promise<any> => {
+      const deadline = Date.now() + timeoutMs;
+      let last = "";
+      while (Date.now() < deadline) {
+        await page.locator(".graphiql-execute-button").click();
+        await page.waitForTimeout(1_000);
+        last = await responseText();
+        try {
+          const answer = JSON.parse(last);
+          if (done(answer)) return answer;
+        } catch {
+          // not a whole answer yet
+        }
+      }
+      throw new Error(`no answer passed within ${timeoutMs} ms; the response pane shows:\n${last}`);
+    };
+
     it("opens with the example operations and an Authorization hint in the headers editor", { timeout: 60_000 }, async () => {
       // The bare path: GraphiQL must work after the redirect to /graphiql/.
       await page.goto(`${h.gateway.url}/graphiql`);
       await editor(".graphiql-query-editor").waitFor({ timeout: 30_000 });
       expect(page.url()).toBe(`${h.gateway.url}/graphiql/`);
-      expect(await page.locator(".graphiql-tab-button").allTextContents()).toEqual(["CreateLibrary", "ListLibraries", "LibraryActivated"]);
+      expect(await page.locator(".graphiql-tab-button").allTextContents()).toEqual([
+        "CreateLibrary",
+        "ListLibraries",
+        "LibraryActivated",
+        "CreateTextLibrary",
+        "SaveMedia",
+        "SearchMedia",
+        "FingerprintJob",
+        "SearchDuplicates",
+        "DuplicateSearch",
+        "LibraryFiles",
+        "DeleteFiles",
+      ]);
       expect(await editorText(".graphiql-query-editor")).toContain("mutation CreateLibrary {");
       await page.locator(".graphiql-editor-tools button", { hasText: "Headers" }).click();
       expect(JSON.parse(await editorText(visibleTool))).toEqual({ Authorization: "Bearer <your key>" });
@@ -268,6 +344,136 @@ if (browserAvailable("GraphiQL in chromium")) {
       } finally {
         await second.close();
       }
+    });
+
+    // The job examples, in their order, each by its own words.
+    const textLibraries: string[] = [];
+    const MEDIA = (object: string) => `media: { oss: { bucket: "media", object: "uploads/${object}", location: "oss-cn-shanghai" } }`;
+    /** Puts the first placeholder-free variables: each tab's own, with a person's values in place of its <...>. */
+    const fillVariables = async (fill: Record<string, unknown>) => {
+      const shown = JSON.parse(await variablesText());
+      for (const key of Object.keys(fill)) expect(shown).toHaveProperty(key); // the tab asks for it
+      await setVariables({ ...shown, ...fill });
+    };
+    const jobDone = (id: string) => (answer: any) => answer.data?.fingerprintJob?.id === id && ["SUCCEEDED", "FAILED", "CANCELED"].includes(answer.data.fingerprintJob.status);
+
+    it("CreateTextLibrary: media:put puts the two files in; two TEXT libraries turn ACTIVE (ListLibraries)", { timeout: 120_000 }, async () => {
+      await openTab("CreateTextLibrary");
+      await expectInstructions(
+        "# emulator's OSS. In a terminal, in this project's folder,\n# while npm start runs, put two of its files there:\n#   npm run media:put -- codegen.yml\n#   npm run media:put -- tsconfig.json\n# (each prints the bucket, object and location these tabs use).\n# Then run this twice: two TEXT libraries (on MPS). They\n# turn ACTIVE a few seconds later (see ListLibraries).",
+      );
+      // "npm run media:put -- codegen.yml" and "-- tsconfig.json": each prints the media the tabs use.
+      for (const file of ["codegen.yml", "tsconfig.json"]) {
+        const put = await mediaPut([file]);
+        expect(put.stderr).toBe("");
+        expect(put.code).toBe(0);
+        expect(put.stdout).toContain(`  ${MEDIA(file)}`);
+      }
+      await openTab("SaveMedia");
+      await expectInstructions(MEDIA("codegen.yml"));
+      await openTab("CreateTextLibrary");
+
+      // "run this twice: two TEXT libraries (on MPS)".
+      for (let i = 0; i < 2; i++) {
+        const answer = await run(() => page.locator(".graphiql-execute-button").click());
+        expect(answer.data.createFingerprintLibrary.library).toMatchObject({ model: "TEXT", backend: "MPS", status: "OFFLINE" });
+        textLibraries.push(answer.data.createFingerprintLibrary.library.id);
+      }
+      expect(new Set(textLibraries).size).toBe(2);
+      // "They turn ACTIVE a few seconds later (see ListLibraries)".
+      await openTab("ListLibraries");
+      await runUntil((answer) => {
+        const nodes: Array<{ id: string; status: string }> = answer.data?.fingerprintLibraries?.nodes ?? [];
+        return textLibraries.every((id) => nodes.some((node) => node.id === id && node.status === "ACTIVE"));
+      }, 60_000);
+    });
+
+    let saveJob = "";
+    it("SaveMedia, then FingerprintJob: the SAVE job of codegen.yml ends SUCCEEDED", { timeout: 120_000 }, async () => {
+      await openTab("SaveMedia");
+      await expectInstructions(
+        "# Stores codegen.yml in a library, as primaryKey\n# codegen.yml. Put the first TEXT library's id in\n# Variables as libraryId (it must be ACTIVE) and run it.\n# The job ends SUCCEEDED some seconds later (put job.id\n# in FingerprintJob to see it).",
+      );
+      await fillVariables({ libraryId: textLibraries[0] });
+      const answer = await run(() => page.locator(".graphiql-execute-button").click());
+      expect(answer.data.submitFingerprintJob).toMatchObject({ replayed: false, job: { mode: "SAVE", status: "QUEUED" } });
+      saveJob = answer.data.submitFingerprintJob.job.id;
+
+      await openTab("FingerprintJob");
+      await expectInstructions("# One job. Put a job.id in Variables as id and run it\n# until status is SUCCEEDED");
+      await fillVariables({ id: saveJob });
+      const done = await runUntil(jobDone(saveJob), 60_000);
+      expect(done.data.fingerprintJob).toMatchObject({ mode: "SAVE", status: "SUCCEEDED", failureCode: null, matches: [] });
+    });
+
+    it("SearchMedia, then FingerprintJob: the search for codegen.yml finds it (similarity 1); for tsconfig.json nothing", { timeout: 150_000 }, async () => {
+      const search = async () => {
+        await openTab("SearchMedia");
+        await fillVariables({ libraryId: textLibraries[0] });
+        const answer = await run(() => page.locator(".graphiql-execute-button").click());
+        expect(answer.data.submitFingerprintJob.job).toMatchObject({ mode: "SEARCH", status: "QUEUED" });
+        const id: string = answer.data.submitFingerprintJob.job.id;
+        await openTab("FingerprintJob");
+        await fillVariables({ id });
+        return (await runUntil(jobDone(id), 60_000)).data.fingerprintJob;
+      };
+      await openTab("SearchMedia");
+      await expectInstructions(
+        "# Searches the library for copies of codegen.yml, once\n# SaveMedia's job has SUCCEEDED. Put the same libraryId\n# in Variables, run it, and put job.id in FingerprintJob.\n# For a search that finds nothing, change\n# uploads/codegen.yml below to uploads/tsconfig.json.",
+      );
+      const found = await search();
+      expect(found).toMatchObject({ mode: "SEARCH", status: "SUCCEEDED" });
+      expect(found.matches).toHaveLength(1);
+      expect(found.matches[0]).toMatchObject({ primaryKey: "codegen.yml", similarity: 1 });
+      expect(found.matches[0].segments.length).toBeGreaterThan(0);
+      await openTab("FingerprintJob");
+      await expectInstructions("# errorMessage say why). The search for codegen.yml\n# finds codegen.yml, similarity 1; the search for\n# tsconfig.json finds nothing (no matches).");
+
+      // "change uploads/codegen.yml below to uploads/tsconfig.json".
+      await openTab("SearchMedia");
+      await editQuery((text) => text.replace("uploads/codegen.yml", "uploads/tsconfig.json"));
+      const nothing = await search();
+      expect(nothing).toMatchObject({ mode: "SEARCH", status: "SUCCEEDED", matches: [] });
+      await page.screenshot({ path: join(ARTIFACTS, "graphiql-job.png") });
+    });
+
+    it("SearchDuplicates, then DuplicateSearch: codegen.yml is found in the library it was saved in, and in no other", { timeout: 120_000 }, async () => {
+      await openTab("SearchDuplicates");
+      await expectInstructions(
+        "# One search over several libraries of one model (on\n# either backend): a SEARCH job in each. Put both TEXT\n# libraries' ids in Variables as libraryIds, run it, and\n# put search.id in DuplicateSearch.",
+      );
+      await fillVariables({ libraryIds: textLibraries });
+      const answer = await run(() => page.locator(".graphiql-execute-button").click());
+      const id: string = answer.data.searchDuplicates.search.id;
+      expect(answer.data.searchDuplicates.search.status).toBe("QUEUED");
+
+      await openTab("DuplicateSearch");
+      await expectInstructions("# A search over several libraries. Put search.id in\n# Variables as id and run it until status is SUCCEEDED:\n# codegen.yml is found in the library SaveMedia stored it\n# in, and in no other.");
+      await fillVariables({ id });
+      const done = (await runUntil((a) => a.data?.duplicateSearch?.id === id && ["SUCCEEDED", "FAILED"].includes(a.data.duplicateSearch.status), 60_000)).data.duplicateSearch;
+      expect(done.status).toBe("SUCCEEDED");
+      expect(done.jobs.map((job: { library: { id: string } }) => job.library.id).sort()).toEqual([...textLibraries].sort());
+      expect(done.matches).toEqual([{ library: { id: textLibraries[0], name: "docs" }, match: { primaryKey: "codegen.yml", similarity: 1 } }]);
+    });
+
+    it("LibraryFiles lists codegen.yml; DeleteFiles deletes it (QUEUED on MPS), and LibraryFiles no longer lists it", { timeout: 120_000 }, async () => {
+      const files = (answer: any): string[] => (answer.data?.fingerprintLibrary?.files?.nodes ?? []).map((file: { primaryKey: string }) => file.primaryKey);
+      await openTab("LibraryFiles");
+      await expectInstructions('# The files stored in a library, a page at a time (put\n# pageInfo.endCursor in Variables as "after" for the\n# next). Put the first TEXT library\'s id in Variables as\n# id: codegen.yml is there.');
+      await fillVariables({ id: textLibraries[0] });
+      const listed = await run(() => page.locator(".graphiql-execute-button").click());
+      expect(files(listed)).toEqual(["codegen.yml"]);
+
+      await openTab("DeleteFiles");
+      await expectInstructions("# Deletes codegen.yml from a library. Put the first TEXT\n# library's id in Variables as libraryId and run it. On\n# MPS the delete is a job: status QUEUED; a few seconds\n# later LibraryFiles no longer lists codegen.yml.");
+      await fillVariables({ libraryId: textLibraries[0] });
+      const deleted = await run(() => page.locator(".graphiql-execute-button").click());
+      expect(deleted.data.deleteFingerprintFiles).toEqual({ primaryKeys: ["codegen.yml"], status: "QUEUED" });
+
+      await openTab("LibraryFiles");
+      // Each answer names the library, so a stale pane (which listed codegen.yml) never passes.
+      const after = await runUntil((answer) => answer.data?.fingerprintLibrary?.name === "docs" && !files(answer).includes("codegen.yml"), 30_000);
+      expect(files(after)).toEqual([]);
     });
 
     it("opens a shared /graphql?query= link in GraphiQL with the operation in the editor", { timeout: 60_000 }, async () => {
