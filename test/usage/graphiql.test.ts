@@ -431,7 +431,8 @@ if (browserAvailable("GraphiQL in chromium")) {
 
       // "change uploads/codegen.yml below to uploads/tsconfig.json".
       await openTab("SearchMedia");
-      await editQuery((text) => text.replace("uploads/codegen.yml", "uploads/tsconfig.json"));
+      // (The line below the words, in the operation; the words name it too.)
+      await editQuery((text) => text.replace('object: "uploads/codegen.yml"', 'object: "uploads/tsconfig.json"'));
       const nothing = await search();
       expect(nothing).toMatchObject({ mode: "SEARCH", status: "SUCCEEDED", matches: [] });
       await page.screenshot({ path: join(ARTIFACTS, "graphiql-job.png") });
