@@ -1,6 +1,11 @@
-/** LibraryEvent as it travels between instances: JSON, with dates as ISO strings. */
+/**
+ * A GatewayEvent as it travels between instances: JSON, with dates as ISO strings. A job
+ * travels in the same JSON shape as in the event log (src/domain/job-json.ts).
+ */
+import { jobFromJson, jobToJson, type JobJson } from "../domain/job-json.js";
 import type { Library } from "../domain/library.js";
-import type { LibraryEvent } from "../store/ports.js";
+import type { JobEvent } from "../store/job-ports.js";
+import type { GatewayEvent, LibraryEvent } from "../store/ports.js";
 
 export type WireLibrary = Omit<Library, "createdAt" | "updatedAt" | "activatedAt"> & {
   createdAt: string;
@@ -9,8 +14,11 @@ export type WireLibrary = Omit<Library, "createdAt" | "updatedAt" | "activatedAt
 };
 
 export type WireLibraryEvent = Omit<LibraryEvent, "occurredAt" | "library"> & { occurredAt: string; library: WireLibrary };
+export type WireJobEvent = Omit<JobEvent, "occurredAt" | "job"> & { occurredAt: string; job: JobJson };
+export type WireEvent = WireLibraryEvent | WireJobEvent;
 
-export function toWire(event: LibraryEvent): WireLibraryEvent {
+export function toWire(event: GatewayEvent): WireEvent {
+  if (event.kind === "JOB") return { ...event, occurredAt: event.occurredAt.toISOString(), job: jobToJson(event.job) };
   const { library } = event;
   return {
     ...event,
@@ -24,10 +32,13 @@ export function toWire(event: LibraryEvent): WireLibraryEvent {
   };
 }
 
-export function fromWire(wire: WireLibraryEvent): LibraryEvent {
+export function fromWire(wire: WireEvent): GatewayEvent {
+  if (wire.kind === "JOB") return { ...wire, occurredAt: new Date(wire.occurredAt), job: jobFromJson(wire.job) };
   const { library } = wire;
   return {
     ...wire,
+    // An instance from before job events publishes library events without a kind.
+    kind: "LIBRARY",
     occurredAt: new Date(wire.occurredAt),
     library: {
       ...library,

@@ -4,7 +4,7 @@
  */
 import { badInput } from "../domain/errors.js";
 
-export type NodeTypeName = "FingerprintLibrary";
+export type NodeTypeName = "FingerprintLibrary" | "FingerprintJob" | "DuplicateSearch";
 
 export function toGlobalId(type: NodeTypeName, id: string): string {
   return Buffer.from(`${type}:${id}`, "utf8").toString("base64url");
@@ -24,6 +24,15 @@ export function libraryIdFrom(globalId: string, field = "id"): string {
   const parsed = fromGlobalId(globalId);
   if (!parsed || parsed.type !== "FingerprintLibrary") {
     throw badInput(field, `${field} "${globalId.slice(0, 80)}" is not a FingerprintLibrary id; use the id field of a FingerprintLibrary.`);
+  }
+  return parsed.id;
+}
+
+/** The internal id of a global id of `type`; BAD_USER_INPUT for anything else. */
+export function nodeIdFrom(type: NodeTypeName, globalId: string, field = "id"): string {
+  const parsed = fromGlobalId(globalId);
+  if (!parsed || parsed.type !== type) {
+    throw badInput(field, `${field} "${globalId.slice(0, 80)}" is not a ${type} id; use the id field of a ${type}.`);
   }
   return parsed.id;
 }

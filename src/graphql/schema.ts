@@ -9,11 +9,12 @@ import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
 import { LibraryQueryResolver } from "./resolvers/library-query.resolver.js";
+import { JobSubscriptionResolver } from "./resolvers/job-subscription.resolver.js";
 import { LibrarySubscriptionResolver } from "./resolvers/library-subscription.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
 import { FingerprintLibraryType } from "./types/library.js";
 
-export const RESOLVERS = [LibraryQueryResolver, LibraryMutationResolver, LibrarySubscriptionResolver] as const;
+export const RESOLVERS = [LibraryQueryResolver, LibraryMutationResolver, LibrarySubscriptionResolver, JobSubscriptionResolver] as const;
 
 /**
  * The Apollo Federation version this subgraph speaks (2.4 is the first that lets a router

@@ -11,14 +11,14 @@ import type { IntentWrites } from "./intent-writes.js";
 import { PrismaIntentWrites } from "./intent-writes-prisma.js";
 import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
-import { PrismaLibraryEventRepository } from "./event-repository.js";
+import { PrismaEventLogRepository } from "./event-repository.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
 import type {
   CreateIntentRepository,
   LeaseRepository,
-  LibraryEventRepository,
+  EventLogRepository,
   LibraryRepository,
   Store,
 } from "./ports.js";
@@ -48,7 +48,7 @@ export interface OpenedStore extends Store {
 class PrismaStore implements OpenedStore {
   readonly libraries: LibraryRepository;
   readonly intents: CreateIntentRepository;
-  readonly events: LibraryEventRepository;
+  readonly events: EventLogRepository;
   readonly leases: LeaseRepository;
   readonly kind: Store["kind"];
   private closed = false;
@@ -62,7 +62,7 @@ class PrismaStore implements OpenedStore {
     const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, now);
     this.libraries = libraries;
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
-    this.events = new PrismaLibraryEventRepository(connection.use);
+    this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
   }
 

@@ -54,6 +54,46 @@ export type FingerprintBackend =
   /** ApsaraVideo Media Processing, API 2014-06-18 (CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob). */
   | 'MPS';
 
+/** A fingerprint job: media saved to and/or searched in a library. */
+export type FingerprintJob = {
+  __typename?: 'FingerprintJob';
+  backend: FingerprintBackend;
+  /** The backend's job id. */
+  backendJobId: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The backend's Code when FAILED. */
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  primaryKey: Scalars['String']['output'];
+  /** The backend's own word, as last seen. */
+  rawStatus: Scalars['String']['output'];
+  status: FingerprintJobStatus;
+};
+
+/** A job's end: SUCCEEDED, FAILED or CANCELED. */
+export type FingerprintJobEvent = {
+  __typename?: 'FingerprintJobEvent';
+  /** Increasing, one sequence with library events; pass the last one you saw as `after` to resume without a gap. */
+  eventId: Scalars['ID']['output'];
+  /** The job as it was right after the change. */
+  job: FingerprintJob;
+  /** When the gateway recorded the change. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The status the job changed to. */
+  status: FingerprintJobStatus;
+};
+
+/** One job status for both backends (Queuing, Analysing, Success, Fail, and ICE's cancel). */
+export type FingerprintJobStatus =
+  | 'CANCELED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'UNKNOWN';
+
 /** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
 export type FingerprintLibrary = Node & {
   __typename?: 'FingerprintLibrary';
@@ -131,6 +171,16 @@ export type FingerprintModel =
   | 'TEXT'
   /** Video fingerprints (ICE Model Video, MPS ModelId 12). */
   | 'VIDEO';
+
+/** Narrows a job subscription; every given field must match. */
+export type JobEventFilter = {
+  /** Only these jobs (at most 100 ids). */
+  jobIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only jobs in these libraries (at most 100 ids). */
+  libraryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only the jobs of these duplicate searches (at most 100 ids). */
+  searchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
 
 /** Narrows a subscription; every given field must match. */
 export type LibraryEventFilter = {
@@ -254,10 +304,18 @@ export type QueryNodeArgs = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Fires when a job ends (SUCCEEDED, FAILED or CANCELED). With `after`, first replays stored events after that eventId. */
+  fingerprintJobFinished: FingerprintJobEvent;
   /** Fires once per library, when it first turns ACTIVE. */
   fingerprintLibraryActivated: LibraryStatusEvent;
   /** Every status change. With `after`, first replays the stored events after that eventId. */
   fingerprintLibraryStatusChanged: LibraryStatusEvent;
+};
+
+
+export type SubscriptionFingerprintJobFinishedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<JobEventFilter>;
 };
 
 
