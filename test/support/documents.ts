@@ -9,6 +9,7 @@ export {
   DeleteLibraryDocument as DELETE,
   GetLibraryDocument as GET,
   ImportLibraryDocument as IMPORT,
+  JobFinishedDocument as JOB_FINISHED,
   LibraryActivatedDocument as ACTIVATED,
   LibraryStatusChangedDocument as STATUS_CHANGED,
   ListLibrariesDocument as LIST,
