@@ -62,8 +62,22 @@ export interface FileDeleteJobState {
   message: string | null;
 }
 
+/** A job found by its creation time (see BackendContent.listJobsCreatedBetween). */
+export interface ListedBackendJob {
+  backendJobId: string;
+  backendLibraryId: string;
+  primaryKey: string;
+  saveType: string;
+}
+
 export interface BackendContent {
   submitJob(region: string, request: BackendJobRequest): Promise<{ backendJobId: string }>;
+  /**
+   * The account's jobs created in [from, to], to find a submit whose answer was lost (the
+   * job id never arrived). MPS: QueryFpShotJobList by creation-time range. ICE: null, since
+   * QueryDNAJobList takes ids only and has no time or state filter.
+   */
+  listJobsCreatedBetween(region: string, from: Date, to: Date): Promise<ListedBackendJob[] | null>;
   /** At most MAX_IDS_PER_LIST_CALL ids per call; callers batch. */
   queryJobs(region: string, backendJobIds: readonly string[]): Promise<BackendJobLookup>;
   /** ICE: CancelDNAJob (Queuing only). MPS has none: UNSUPPORTED_OPERATION. */

@@ -45,6 +45,11 @@ export class IceContent implements BackendContent {
     return { backendJobId: requiredJobId(body.JobId, "SubmitDNAJob") };
   }
 
+  /** QueryDNAJobList takes ids only: a job whose id was lost cannot be found on ICE. */
+  async listJobsCreatedBetween(): Promise<null> {
+    return null;
+  }
+
   async queryJobs(region: string, ids: readonly string[]): Promise<BackendJobLookup> {
     assertBatchSize(ids);
     if (ids.length === 0) return { found: [], missing: [] };

@@ -8,7 +8,7 @@
 import { GatewayError } from "../domain/errors.js";
 import { normalizeJobStatus } from "../domain/job.js";
 import { assertBatchSize } from "./batch-size.js";
-import type { BackendContent, BackendFilePage, BackendFileDeleteResult, BackendJobLookup, BackendJobRequest, BackendJobState, FileDeleteJobState } from "./content-port.js";
+import type { BackendContent, BackendFilePage, BackendFileDeleteResult, BackendJobLookup, BackendJobRequest, BackendJobState, FileDeleteJobState, ListedBackendJob } from "./content-port.js";
 import { requiredJobId } from "./ice-content.js";
 import { matchesFromMpsResult } from "./match-results.js";
 import type { ResilientCaller } from "./resilient-caller.js";
@@ -16,6 +16,7 @@ import { isoDate, missingIds, pageToken, wrappedList } from "./wire-values.js";
 
 interface FpShotJob {
   Id?: string;
+  FpShotConfig?: { FpDBId?: string; PrimaryKey?: string; SaveType?: string };
   State?: string;
   Code?: string;
   Message?: string;
@@ -68,6 +69,36 @@ export class MpsContent implements BackendContent {
     return { found, missing: missingIds(ids, found.map((job) => job.backendJobId), wrappedList<string>(body.NonExistIds, "String")) };
   }
 
+  /**
+   * QueryFpShotJobList by creation-time range (whole seconds, UTC), oldest first, 100 a page.
+   * Bounded: a lost submit is looked for in a window of minutes, so more than
+   * MAX_LISTED_PAGES pages means the window is too busy to search and the answer is null.
+   */
+  async listJobsCreatedBetween(region: string, from: Date, to: Date): Promise<ListedBackendJob[] | null> {
+    const listed: ListedBackendJob[] = [];
+    let token: string | null = null;
+    for (let pageCount = 0; pageCount < MAX_LISTED_PAGES; pageCount++) {
+      const body = await this.caller.call(
+        region,
+        "QueryFpShotJobList",
+        {
+          StartOfJobCreatedTimeRange: wireSecond(from, "floor"),
+          EndOfJobCreatedTimeRange: wireSecond(to, "ceil"),
+          MaximumPageSize: 100,
+          NextPageToken: token ?? undefined,
+        },
+        { idempotent: true },
+      );
+      for (const job of wrappedList<FpShotJob>(body.FpShotJobList, "FpShotJob")) {
+        if (!job.Id || !job.FpShotConfig?.FpDBId || typeof job.FpShotConfig.PrimaryKey !== "string") continue;
+        listed.push({ backendJobId: job.Id, backendLibraryId: job.FpShotConfig.FpDBId, primaryKey: job.FpShotConfig.PrimaryKey, saveType: job.FpShotConfig.SaveType ?? "" });
+      }
+      token = pageToken(body.NextPageToken);
+      if (token === null) return listed;
+    }
+    return null;
+  }
+
   async cancelJob(): Promise<void> {
     throw new GatewayError("UNSUPPORTED_OPERATION", "MPS has no way to cancel a fingerprint job; it runs to its end. Cancel is for ICE (VIDEO and AUDIO) jobs.");
   }
@@ -99,6 +130,14 @@ export class MpsContent implements BackendContent {
       .filter((job) => job.Id)
       .map((job) => ({ jobId: job.Id!, ...normalizeJobStatus(job.Status), message: job.Message || null }));
   }
+}
+
+const MAX_LISTED_PAGES = 20;
+
+/** MPS's time filter format, YYYY-MM-DDThh:mm:ssZ, rounded outwards so the window is never narrower than asked. */
+function wireSecond(at: Date, round: "floor" | "ceil"): string {
+  const seconds = round === "floor" ? Math.floor(at.getTime() / 1000) : Math.ceil(at.getTime() / 1000);
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function toJobState(job: FpShotJob): BackendJobState {

@@ -3,6 +3,7 @@
  * live exactly one request, so batching never mixes tenants and no cache outlives a request.
  */
 import DataLoader from "dataloader";
+import type { DuplicateSearch, FingerprintJob } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
 import type { EventRelay } from "../events/event-relay.js";
 import type { Services } from "../services/index.js";
@@ -21,6 +22,11 @@ export interface GatewayContext {
   loaders: {
     /** Registry reads by internal id: one query per request, however many ids. */
     libraryById: DataLoader<string, Library | null>;
+    /** Jobs and searches by internal id, the same way: one query per request. */
+    jobById: DataLoader<string, FingerprintJob | null>;
+    searchById: DataLoader<string, DuplicateSearch | null>;
+    /** A search's jobs (one query per search, cached for the request). */
+    jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string>;
     live: LiveReads;
   };
 }
@@ -29,6 +35,9 @@ export function createContext(services: Services, events: EventRelay, tenantId: 
   // Built on first use: a list read needs neither loader, and only mutations read live state.
   let libraryById: DataLoader<string, Library | null> | undefined;
   let live: LiveReads | undefined;
+  let jobById: DataLoader<string, FingerprintJob | null> | undefined;
+  let searchById: DataLoader<string, DuplicateSearch | null> | undefined;
+  let jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string> | undefined;
   return {
     tenantId,
     router,
@@ -37,6 +46,18 @@ export function createContext(services: Services, events: EventRelay, tenantId: 
     loaders: {
       get libraryById() {
         return (libraryById ??= new DataLoader((ids) => services.queries.byIds(tenantId, ids)));
+      },
+      get jobById() {
+        return (jobById ??= new DataLoader((ids) => services.jobQueries.jobsByIds(tenantId, ids)));
+      },
+      get searchById() {
+        return (searchById ??= new DataLoader((ids) => services.jobQueries.searchesByIds(tenantId, ids)));
+      },
+      get jobsOfSearch() {
+        return (jobsOfSearch ??= new DataLoader(
+          (searches) => Promise.all(searches.map((search) => services.jobQueries.jobsOfSearch(tenantId, search))),
+          { cacheKeyFn: (search) => search.id },
+        ));
       },
       get live() {
         return (live ??= services.liveReads());

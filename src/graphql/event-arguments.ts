@@ -3,7 +3,7 @@
  * any kind's eventId is a valid cursor for any subscription) and the bound on filter ids.
  */
 import { badInput } from "../domain/errors.js";
-import { nodeIdFrom, type NodeTypeName } from "./global-id.js";
+import { internalIdFrom, type NodeTypeName } from "./global-id.js";
 
 export const MAX_FILTER_IDS = 100;
 
@@ -21,5 +21,5 @@ export function parseAfter(after: string | null | undefined): number | undefined
 export function filterIds(ids: readonly string[] | null | undefined, type: NodeTypeName, field: string): string[] | undefined {
   if (ids === undefined || ids === null) return undefined;
   if (ids.length > MAX_FILTER_IDS) throw badInput(field, `${field} holds ${ids.length} ids; the limit is ${MAX_FILTER_IDS}.`);
-  return ids.map((id) => nodeIdFrom(type, id, field));
+  return ids.map((id) => internalIdFrom(type, id, field));
 }

@@ -28,8 +28,8 @@ export function libraryIdFrom(globalId: string, field = "id"): string {
   return parsed.id;
 }
 
-/** The internal id of a global id of `type`; BAD_USER_INPUT for anything else. */
-export function nodeIdFrom(type: NodeTypeName, globalId: string, field = "id"): string {
+/** The internal id of a global id of `type`; BAD_USER_INPUT naming the field for anything else. */
+export function internalIdFrom(type: NodeTypeName, globalId: string, field = "id"): string {
   const parsed = fromGlobalId(globalId);
   if (!parsed || parsed.type !== type) {
     throw badInput(field, `${field} "${globalId.slice(0, 80)}" is not a ${type} id; use the id field of a ${type}.`);

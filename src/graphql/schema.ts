@@ -7,14 +7,28 @@ import { buildSchema, createResolversMap } from "type-graphql";
 import type { GatewayContext } from "./context.js";
 import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
+import { loadNode } from "./node-loader.js";
+import { DuplicateSearchFieldsResolver, FingerprintJobFieldsResolver, LibraryJobsResolver, LibraryMatchFieldsResolver } from "./resolvers/job-fields.resolver.js";
+import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
+import { JobQueryResolver } from "./resolvers/job-query.resolver.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
 import { LibraryQueryResolver } from "./resolvers/library-query.resolver.js";
 import { JobSubscriptionResolver } from "./resolvers/job-subscription.resolver.js";
 import { LibrarySubscriptionResolver } from "./resolvers/library-subscription.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
-import { FingerprintLibraryType } from "./types/library.js";
 
-export const RESOLVERS = [LibraryQueryResolver, LibraryMutationResolver, LibrarySubscriptionResolver, JobSubscriptionResolver] as const;
+export const RESOLVERS = [
+  LibraryQueryResolver,
+  LibraryMutationResolver,
+  LibrarySubscriptionResolver,
+  JobQueryResolver,
+  JobMutationResolver,
+  FingerprintJobFieldsResolver,
+  DuplicateSearchFieldsResolver,
+  LibraryMatchFieldsResolver,
+  LibraryJobsResolver,
+  JobSubscriptionResolver,
+] as const;
 
 /**
  * The Apollo Federation version this subgraph speaks (2.4 is the first that lets a router
@@ -58,19 +72,17 @@ export function subgraphTypeDefs(api: GraphQLSchema): DocumentNode {
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const api = await buildApiSchema();
   const resolvers: Record<string, any> = createResolversMap(api);
-  resolvers.FingerprintLibrary = {
-    ...resolvers.FingerprintLibrary,
-    __resolveReference: resolveLibraryReference,
-  };
+  // Entities: each reference goes through the request's DataLoader of its type, so a
+  // router's `_entities` call for many ids is one store query per type.
+  for (const type of ["FingerprintLibrary", "FingerprintJob", "DuplicateSearch"] as const) {
+    resolvers[type] = { ...resolvers[type], __resolveReference: (reference: { id?: unknown }, ctx: GatewayContext) => resolveReference(type, reference, ctx) };
+  }
   const schema = buildSubgraphSchema({ typeDefs: subgraphTypeDefs(api), resolvers });
   restrictServiceFieldToRouter(schema);
   return schema;
 }
 
-/** A library another subgraph refers to by id; null when it is not one of this tenant's. */
-async function resolveLibraryReference(reference: { id?: unknown }, ctx: GatewayContext): Promise<FingerprintLibraryType | null> {
-  const parsed = typeof reference.id === "string" ? fromGlobalId(reference.id) : null;
-  if (!parsed || parsed.type !== "FingerprintLibrary") return null;
-  const library = await ctx.loaders.libraryById.load(parsed.id);
-  return library ? FingerprintLibraryType.from(library) : null;
+/** An object another subgraph refers to by id; null when it is not one of this tenant's (or not of that type). */
+function resolveReference(type: string, reference: { id?: unknown }, ctx: GatewayContext) {
+  return loadNode(typeof reference.id === "string" ? fromGlobalId(reference.id) : null, ctx, type);
 }

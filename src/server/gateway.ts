@@ -122,9 +122,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     // Creates interrupted by a crash are settled now and then every stale period, so a
     // retry with the same idempotencyKey finds them done.
     await services.recovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "create recovery failed at start-up"));
+    // Job submits likewise (a job row is its own intent).
+    await services.jobRecovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "job submit recovery failed at start-up"));
     log.debug("start-up recovery sweep done");
     const sweeper = setInterval(() => {
       services.recovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "create recovery sweep failed"));
+      services.jobRecovery.sweep(config.createIntentStaleMs).catch((error) => log.error({ err: error }, "job submit recovery sweep failed"));
     }, config.createIntentStaleMs);
     sweeper.unref();
     cleanup.push(async () => clearInterval(sweeper));

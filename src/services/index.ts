@@ -6,10 +6,14 @@ import type { RoutingPolicy } from "../domain/routing.js";
 import type { Store } from "../store/ports.js";
 import { CreateLibrary } from "./create-library.js";
 import { CreateRecovery } from "./create-recovery.js";
+import { JobQueries } from "./job-queries.js";
+import { JobSubmitRecovery } from "./job-submit-recovery.js";
 import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
 import { createLiveReads, type LiveReads } from "./live-library-reader.js";
+import { SearchDuplicates } from "./search-duplicates.js";
 import { StatusRecorder } from "./status-recorder.js";
+import { JobSubmission } from "./submit-job.js";
 
 export interface ServiceSettings {
   routing: RoutingPolicy;
@@ -30,6 +34,11 @@ export interface Services {
   queries: LibraryQueries;
   recovery: CreateRecovery;
   recorder: StatusRecorder;
+  /** Fingerprint jobs: submit (with its crash recovery), duplicate searches, reads. */
+  jobs: JobSubmission;
+  jobRecovery: JobSubmitRecovery;
+  searches: SearchDuplicates;
+  jobQueries: JobQueries;
   /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
   liveReads(): LiveReads;
   settings: ServiceSettings;
@@ -38,7 +47,21 @@ export interface Services {
 export function createServices(store: Store, accounts: BackendAccounts, settings: ServiceSettings, log: Logger): Services {
   const recorder = new StatusRecorder(store);
   const recovery = new CreateRecovery(store, accounts, log, recorder);
+  const jobRecovery = new JobSubmitRecovery(store, accounts, log);
+  // Jobs share the creates' timing settings: the same idempotency machinery, the same backends.
+  const jobs = new JobSubmission({
+    store,
+    accounts,
+    recovery: jobRecovery,
+    staleAfterMs: settings.createIntentStaleMs,
+    ambiguousGraceMs: settings.createRetryGraceMs,
+    log,
+  });
   return {
+    jobs,
+    jobRecovery,
+    searches: new SearchDuplicates(store, jobs),
+    jobQueries: new JobQueries(store),
     store,
     accounts,
     backends: accounts.default,

@@ -5,6 +5,7 @@
  */
 import type { JobKind, JobStatus } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
+import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
 import type { JobEvent } from "./job-ports.js";
 
@@ -258,6 +259,8 @@ export interface Store {
   intents: CreateIntentRepository;
   events: EventLogRepository;
   leases: LeaseRepository;
+  jobs: JobRepository;
+  searches: DuplicateSearchRepository;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

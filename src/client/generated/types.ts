@@ -47,6 +47,23 @@ export type DeleteFingerprintLibraryPayload = {
   library: FingerprintLibrary;
 };
 
+/** One media file searched in several libraries: one SEARCH job per library, their status and matches in one place. */
+export type DuplicateSearch = Node & {
+  __typename?: 'DuplicateSearch';
+  /** When the search was made. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The gateway's own opaque id. */
+  id: Scalars['ID']['output'];
+  /** One SEARCH job per library, in the order the libraries were given. */
+  jobs: Array<FingerprintJob>;
+  /** The libraries searched, in the order given. */
+  libraries: Array<FingerprintLibrary>;
+  /** Every library's matches, most similar first. */
+  matches: Array<LibraryMatch>;
+  /** SUCCEEDED once every library's job has; FAILED if any failed (the others' matches still listed); else RUNNING or QUEUED. */
+  status: FingerprintJobStatus;
+};
+
 /** The cloud service that hosts a library: Intelligent Media Services (DNA DB) or Media Processing (FpShotDB). */
 export type FingerprintBackend =
   /** Intelligent Media Services, API 2020-11-09 (CreateDNADB, ListDNADB, DeleteDNADB). */
@@ -54,22 +71,65 @@ export type FingerprintBackend =
   /** ApsaraVideo Media Processing, API 2014-06-18 (CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob). */
   | 'MPS';
 
-/** A fingerprint job: media saved to and/or searched in a library. */
-export type FingerprintJob = {
+/** A fingerprint job: media put into a library (SAVE), searched against it (SEARCH), or both. */
+export type FingerprintJob = Node & {
   __typename?: 'FingerprintJob';
+  /** The service running the job (the library's). */
   backend: FingerprintBackend;
-  /** The backend's job id. */
+  /** The backend's job id: ICE JobId or MPS JobId. */
   backendJobId: Scalars['String']['output'];
+  /** When the gateway recorded the submit. */
   createdAt: Scalars['DateTime']['output'];
   /** The backend's Code when FAILED. */
   errorCode: Maybe<Scalars['String']['output']>;
+  /** What went wrong, when FAILED. */
   errorMessage: Maybe<Scalars['String']['output']>;
+  /** When the job ended (SUCCEEDED, FAILED or CANCELED). */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The gateway's own opaque id. */
   id: Scalars['ID']['output'];
+  /** The library the job ran on. */
+  library: FingerprintLibrary;
+  /** Most similar first, at or above similarityThreshold; empty until SUCCEEDED, always empty for SAVE. */
+  matches: Array<FingerprintMatch>;
+  /** What the job does with the media. */
+  mode: FingerprintJobMode;
+  /** The media's key in the library (generated for a SEARCH without one). */
   primaryKey: Scalars['String']['output'];
-  /** The backend's own word, as last seen. */
+  /** The backend's own status word, as last seen (empty before the first read). */
   rawStatus: Scalars['String']['output'];
+  /** The DuplicateSearch this job belongs to, if any. */
+  searchId: Maybe<Scalars['ID']['output']>;
+  /** The threshold the matches were filtered with (0..1). */
+  similarityThreshold: Scalars['Float']['output'];
+  /** The normalized status. */
   status: FingerprintJobStatus;
+  /** When the gateway last changed its record. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** The userData given at submit. */
+  userData: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of jobs, oldest first (by submit, then id), with the total for the filter. */
+export type FingerprintJobConnection = {
+  __typename?: 'FingerprintJobConnection';
+  /** The jobs of this page with their cursors. */
+  edges: Array<FingerprintJobEdge>;
+  /** The jobs of this page, without cursors. */
+  nodes: Array<FingerprintJob>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+  /** How many jobs match the filter, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A job and its position in the list. */
+export type FingerprintJobEdge = {
+  __typename?: 'FingerprintJobEdge';
+  /** An opaque position, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The job. */
+  node: FingerprintJob;
 };
 
 /** A job's end: SUCCEEDED, FAILED or CANCELED. */
@@ -85,13 +145,44 @@ export type FingerprintJobEvent = {
   status: FingerprintJobStatus;
 };
 
-/** One job status for both backends (Queuing, Analysing, Success, Fail, and ICE's cancel). */
+/** Narrows fingerprintJobs; every given field must match. */
+export type FingerprintJobFilter = {
+  /** Only jobs on this backend. */
+  backend?: InputMaybe<FingerprintBackend>;
+  /** Only jobs of this library. */
+  libraryId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only jobs of this mode. */
+  mode?: InputMaybe<FingerprintJobMode>;
+  /** Only the jobs of this DuplicateSearch. */
+  searchId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only jobs in this status. */
+  status?: InputMaybe<FingerprintJobStatus>;
+};
+
+/** What a job does with the media; the services' SaveType, the same words on both. */
+export type FingerprintJobMode =
+  /** Store the media, search nothing (SaveType onlysave). Needs a primaryKey. */
+  | 'SAVE'
+  /** Search the library, store nothing (SaveType nosave). The primaryKey is generated when not given. */
+  | 'SEARCH'
+  /** Search, then store the media whatever was found (SaveType forcesave). Needs a primaryKey. */
+  | 'SEARCH_AND_SAVE'
+  /** Search; store only when nothing reaches the similarity threshold (SaveType save). Needs a primaryKey. */
+  | 'SEARCH_AND_SAVE_IF_UNIQUE';
+
+/** One job status for both backends (Queuing, Analysing, Success, Fail, and ICE's cancel); the backend's word stays in rawStatus. */
 export type FingerprintJobStatus =
+  /** Cancelled before it ran (ICE CancelDNAJob). */
   | 'CANCELED'
+  /** Ended in failure (Fail); see errorCode and errorMessage. */
   | 'FAILED'
+  /** Waiting in the backend's queue (Queuing). */
   | 'QUEUED'
+  /** Being analysed (Analysing). */
   | 'RUNNING'
+  /** Done (Success); matches are listed. */
   | 'SUCCEEDED'
+  /** A backend word the gateway does not know; see rawStatus. */
   | 'UNKNOWN';
 
 /** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
@@ -111,6 +202,8 @@ export type FingerprintLibrary = Node & {
   description: Maybe<Scalars['String']['output']>;
   /** The gateway's own opaque id. */
   id: Scalars['ID']['output'];
+  /** The library's jobs, oldest first, a page at a time. */
+  jobs: FingerprintJobConnection;
   /** Which media it fingerprints. */
   model: FingerprintModel;
   /** Its name. */
@@ -123,6 +216,13 @@ export type FingerprintLibrary = Node & {
   status: LibraryStatus;
   /** When the gateway last changed its record. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
+export type FingerprintLibraryJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of libraries, oldest first (by creation, then id), with the total for the filter. */
@@ -161,6 +261,17 @@ export type FingerprintLibraryFilter = {
   status?: InputMaybe<LibraryStatus>;
 };
 
+/** A stored media file that the job's media duplicates, normalized from ICE's DNA result and MPS's FpShotResult. */
+export type FingerprintMatch = {
+  __typename?: 'FingerprintMatch';
+  /** The stored media's primary key in the library. */
+  primaryKey: Scalars['String']['output'];
+  /** Where the copy is; empty for images. */
+  segments: Array<MatchSegment>;
+  /** 0..1; 1 is identical. */
+  similarity: Scalars['Float']['output'];
+};
+
 /** Which media a library fingerprints. */
 export type FingerprintModel =
   /** Audio fingerprints (ICE Model Audio, MPS ModelId 13). */
@@ -190,6 +301,15 @@ export type LibraryEventFilter = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Only libraries of this model. */
   model?: InputMaybe<FingerprintModel>;
+};
+
+/** A match, with the library it was found in. */
+export type LibraryMatch = {
+  __typename?: 'LibraryMatch';
+  /** The library the match is stored in. */
+  library: FingerprintLibrary;
+  /** The stored media that duplicates the search's media. */
+  match: FingerprintMatch;
 };
 
 /** One status for both backends. ICE reports `Status` (offline, active, deleted); MPS reports `State` on create and `Status` on list (offline, active, paused, deleted). DELETING covers an MPS delete job that has not finished. UNKNOWN is any backend word the gateway does not know (the word itself stays readable in rawStatus). */
@@ -222,6 +342,27 @@ export type LibraryStatusEvent = {
   status: LibraryStatus;
 };
 
+/** Where the copy is: seconds for audio and video, characters for text. */
+export type MatchSegment = {
+  __typename?: 'MatchSegment';
+  /** End in the job's media. */
+  inputEnd: Scalars['Float']['output'];
+  /** Start in the job's media. */
+  inputStart: Scalars['Float']['output'];
+  /** End in the stored media. */
+  matchEnd: Scalars['Float']['output'];
+  /** Start in the stored media. */
+  matchStart: Scalars['Float']['output'];
+};
+
+/** Where a media file is: exactly one of the two. */
+export type MediaInput = {
+  /** An ICE media asset id; ICE libraries only. */
+  mediaId?: InputMaybe<Scalars['String']['input']>;
+  /** An OSS object. */
+  oss?: InputMaybe<OssObjectInput>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a library on the backend the routing policy (or `backend`) picks, and records it. */
@@ -232,6 +373,10 @@ export type Mutation = {
   importFingerprintLibrary: FingerprintLibrary;
   /** Reads the library's status from its backend now, instead of waiting for the watcher. */
   refreshFingerprintLibrary: FingerprintLibrary;
+  /** Searches 1 to 20 libraries of one model (either backend) for copies of one media file: one SEARCH job per library, one DuplicateSearch over them. */
+  searchDuplicates: SearchDuplicatesPayload;
+  /** Runs a fingerprint job (save and/or search) on an ACTIVE library. Idempotent by key; a retry never makes a second backend job. */
+  submitFingerprintJob: SubmitFingerprintJobPayload;
 };
 
 
@@ -256,10 +401,30 @@ export type MutationRefreshFingerprintLibraryArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type MutationSearchDuplicatesArgs = {
+  input: SearchDuplicatesInput;
+};
+
+
+export type MutationSubmitFingerprintJobArgs = {
+  input: SubmitFingerprintJobInput;
+};
+
 /** An object with a globally unique, opaque id, refetchable through Query.node. */
 export type Node = {
   /** The global id. */
   id: Scalars['ID']['output'];
+};
+
+/** An OSS object (Alibaba Cloud OSS, or the emulator's OSS). */
+export type OssObjectInput = {
+  /** The bucket; it must be in the library's region. */
+  bucket: Scalars['String']['input'];
+  /** The bucket's location, e.g. oss-cn-shanghai; defaults to the library's region (and must be it). */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** The object's key. */
+  object: Scalars['String']['input'];
 };
 
 /** Relay-style pagination state of a connection. */
@@ -277,12 +442,35 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** One duplicate search; null when there is none (or it is another tenant's). */
+  duplicateSearch: Maybe<DuplicateSearch>;
+  /** One job; null when there is none (or it is another tenant's). */
+  fingerprintJob: Maybe<FingerprintJob>;
+  /** The caller's jobs, oldest first, a page at a time. */
+  fingerprintJobs: FingerprintJobConnection;
   /** The registry's libraries, oldest first, a page at a time. */
   fingerprintLibraries: FingerprintLibraryConnection;
   /** One library from the registry; null when there is none. */
   fingerprintLibrary: Maybe<FingerprintLibrary>;
   /** Any object by its global id; null when there is none (or it is another tenant's). */
   node: Maybe<Node>;
+};
+
+
+export type QueryDuplicateSearchArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryFingerprintJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryFingerprintJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<FingerprintJobFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -300,6 +488,52 @@ export type QueryFingerprintLibraryArgs = {
 
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** One media file to search for in several libraries. */
+export type SearchDuplicatesInput = {
+  /** Same key + same input = same search (replayed: true), never second jobs. 1 to 255 characters. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 20 libraries of the media's model (one model), on either backend, ACTIVE, the caller's. */
+  libraryIds: Array<Scalars['ID']['input']>;
+  /** The media to search for. */
+  media: MediaInput;
+};
+
+/** The result of searchDuplicates. */
+export type SearchDuplicatesPayload = {
+  __typename?: 'SearchDuplicatesPayload';
+  /** True when an earlier call with this idempotencyKey made the search and this call only answered it. */
+  replayed: Scalars['Boolean']['output'];
+  /** The search, new or replayed. */
+  search: DuplicateSearch;
+};
+
+/** A fingerprint job to run on one library. */
+export type SubmitFingerprintJobInput = {
+  /** Same key + same input = same job (replayed: true), never a second one. 1 to 255 characters. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The library (ACTIVE, the caller's). */
+  libraryId: Scalars['ID']['input'];
+  /** The media to fingerprint. */
+  media: MediaInput;
+  /** What to do with it. */
+  mode: FingerprintJobMode;
+  /** The caller's unique id for this media in the library: 1 to 128 letters, digits and . _ : @ / + = - (no commas). Required unless mode is SEARCH. */
+  primaryKey?: InputMaybe<Scalars['String']['input']>;
+  /** 0..1 (default 0.8): matches below it are dropped, on both backends; MPS's SimilarityThreshold for SEARCH_AND_SAVE_IF_UNIQUE. */
+  similarityThreshold?: InputMaybe<Scalars['Float']['input']>;
+  /** Up to 128 bytes, kept with the job; on MPS it must start with a letter or digit. */
+  userData?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of submitFingerprintJob. */
+export type SubmitFingerprintJobPayload = {
+  __typename?: 'SubmitFingerprintJobPayload';
+  /** The job, new or replayed. */
+  job: FingerprintJob;
+  /** True when an earlier call with this idempotencyKey made the job and this call only answered it. */
+  replayed: Scalars['Boolean']['output'];
 };
 
 export type Subscription = {

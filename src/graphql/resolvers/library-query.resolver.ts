@@ -6,15 +6,13 @@ import { FingerprintLibraryConnection, FingerprintLibraryEdge } from "../types/c
 import { FingerprintLibraryFilter } from "../types/inputs.js";
 import { FingerprintLibraryType } from "../types/library.js";
 import { Node } from "../types/node.js";
+import { loadNode } from "../node-loader.js";
 
 @Resolver(() => FingerprintLibraryConnection)
 export class LibraryQueryResolver {
   @Query(() => Node, { nullable: true, description: "Any object by its global id; null when there is none (or it is another tenant's)." })
   async node(@Arg("id", () => ID, { description: "A global id." }) id: string, @Ctx() ctx: GatewayContext): Promise<Node | null> {
-    const parsed = fromGlobalId(id);
-    if (!parsed || parsed.type !== "FingerprintLibrary") return null;
-    const library = await ctx.loaders.libraryById.load(parsed.id);
-    return library ? FingerprintLibraryType.from(library) : null;
+    return loadNode(fromGlobalId(id), ctx);
   }
 
   @Query(() => FingerprintLibraryType, { nullable: true, description: "One library from the registry; null when there is none." })

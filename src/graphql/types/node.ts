@@ -2,8 +2,8 @@ import { Field, ID, InterfaceType } from "type-graphql";
 
 @InterfaceType({
   description: "An object with a globally unique, opaque id, refetchable through Query.node.",
-  // Only one type implements Node today; naming it here keeps resolution free of instanceof checks.
-  resolveType: () => "FingerprintLibrary",
+  // Job and search objects name their type (`nodeType`); a library does not need to.
+  resolveType: (value: { nodeType?: string }) => value.nodeType ?? "FingerprintLibrary",
 })
 export abstract class Node {
   @Field(() => ID, { description: "The global id." })
