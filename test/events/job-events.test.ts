@@ -179,6 +179,14 @@ describe("fingerprintJobFinished filters", () => {
     expect((badAfter.errors[0] as any).message).toMatch(/after must be an eventId/);
   });
 
+  it("is under the operation guard over graphql-ws like any operation (document limits)", async () => {
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: status`).join(" ");
+    const guarded = subscribe(clientA, `subscription { fingerprintJobFinished { eventId job { ${aliases} } } }`);
+    await eventually(async () => guarded.errors.length > 0);
+    expect((guarded.errors[0] as any).extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "MAX_ALIASES" });
+    expect(guarded.events).toEqual([]);
+  });
+
   it("sees another tenant's job and library ids as matching nothing", async () => {
     const base = await settledSubscriberCount(h.gateway.events);
     const prying = subscribe(clientB, JOB_FINISHED, { filter: { libraryIds: [libraryA.id] }, after: "0" });
