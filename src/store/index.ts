@@ -12,6 +12,9 @@ import { PrismaIntentWrites } from "./intent-writes-prisma.js";
 import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import { PrismaEventLogRepository } from "./event-repository.js";
+import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
+import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
+import { PrismaJobRepository } from "./job-repository.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
@@ -24,6 +27,7 @@ import type {
 } from "./ports.js";
 
 export * from "./ports.js";
+export * from "./job-ports.js";
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 export { MigrationError, type MigrationOutcome } from "./migrations.js";
 
@@ -50,6 +54,8 @@ class PrismaStore implements OpenedStore {
   readonly intents: CreateIntentRepository;
   readonly events: EventLogRepository;
   readonly leases: LeaseRepository;
+  readonly jobs: JobRepository;
+  readonly searches: DuplicateSearchRepository;
   readonly kind: Store["kind"];
   private closed = false;
 
@@ -64,6 +70,8 @@ class PrismaStore implements OpenedStore {
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
     this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
+    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, now);
+    this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
   }
 
   async ping(): Promise<void> {

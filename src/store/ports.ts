@@ -5,9 +5,8 @@
  */
 import type { JobKind, JobStatus } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
-import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
-import type { JobEvent } from "./job-ports.js";
+import type { DuplicateSearchRepository, JobEvent, JobRepository } from "./job-ports.js";
 
 export interface LibraryFilter {
   backend?: FingerprintBackend;

@@ -1,0 +1,252 @@
+/**
+ * The reads behind fingerprintJobs, FingerprintLibrary.jobs and the request's DataLoader (a
+ * keyset page, jobs by id, totalCount) as fixed SQL on statements prepared once per filter
+ * shape, straight on the driver, for the reasons and with the consistency hot-reads.ts gives
+ * for libraries (the same connections: SQLite's read-only one, PostgreSQL's pool).
+ *
+ * They see only what the API lists: submitState SUBMITTED and kind FINGERPRINT. PENDING and
+ * REFUSED rows are idempotency records, DELETE_FILES rows the watcher's bookkeeping.
+ *
+ * totalCount: without searchId a sum over "JobCount", which triggers keep per (tenant,
+ * library, backend, mode, status) in the transaction of every change (migration
+ * 20261203133030_jobs), so it costs the same at 10 jobs or 10 million. With searchId it is a
+ * COUNT(*) over the search's jobs (at most 20, by its index).
+ */
+import type { Database, Statement } from "better-sqlite3";
+import type { Pool } from "pg";
+import type { FingerprintJob } from "../domain/job.js";
+import type { DirectDriver } from "./hot-reads.js";
+import { toFingerprintJob, type JobColumns } from "./job-mapping.js";
+import type { JobCursor, JobFilter } from "./job-ports.js";
+
+export interface JobReads {
+  /** At most `take` visible jobs of the tenant matching the filter, after the cursor, in (createdAt, id) order. */
+  page(tenantId: string, filter: JobFilter, take: number, after?: JobCursor): Promise<FingerprintJob[]>;
+  /** The tenant's visible jobs among these ids (distinct ids, at least one), in no particular order. */
+  byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]>;
+  count(tenantId: string, filter: JobFilter): Promise<number>;
+}
+
+export function createJobReads(driver: DirectDriver): JobReads {
+  return driver.kind === "sqlite" ? new SqliteJobReads(driver.reader) : new PostgresJobReads(driver.pool);
+}
+
+const COLUMNS = [
+  "id",
+  "tenantId",
+  "libraryId",
+  "account",
+  "backend",
+  "region",
+  "model",
+  "kind",
+  "mode",
+  "primaryKey",
+  "primaryKeys",
+  "media",
+  "similarityThreshold",
+  "userData",
+  "searchId",
+  "idempotencyKey",
+  "inputHash",
+  "submitState",
+  "backendJobId",
+  "status",
+  "rawStatus",
+  "errorCode",
+  "errorMessage",
+  "matches",
+  "createdAt",
+  "updatedAt",
+  "finishedAt",
+] as const satisfies ReadonlyArray<keyof JobColumns>;
+
+const DATE_COLUMNS: ReadonlySet<string> = new Set(["createdAt", "updatedAt", "finishedAt"]);
+
+/** What the API lists (the counting triggers count exactly these rows). */
+const VISIBLE = `"submitState" = 'SUBMITTED' AND "kind" = 'FINGERPRINT'`;
+
+/** The equality filters, in the order their placeholders appear. */
+const EQUALS = ["libraryId", "status", "mode", "backend", "searchId"] as const;
+const AFTER_BIT = 1 << EQUALS.length;
+
+function shapeOf(filter: JobFilter, after: JobCursor | undefined): number {
+  let shape = 0;
+  EQUALS.forEach((key, bit) => {
+    if (filter[key] !== undefined) shape |= 1 << bit;
+  });
+  if (after) shape |= AFTER_BIT;
+  return shape;
+}
+
+type Param = (n: number) => string;
+
+function pageSql(shape: number, select: string, param: Param, timestamp: string): string {
+  const where = [`"tenantId" = ${param(1)}`, VISIBLE];
+  let n = 1;
+  EQUALS.forEach((key, bit) => {
+    if (shape & (1 << bit)) where.push(`"${key}" = ${param(++n)}`);
+  });
+  // Row-value comparison: an index range scan on (tenantId | libraryId, createdAt, id) however deep the page.
+  if (shape & AFTER_BIT) where.push(`("createdAt", "id") > (${param(++n)}${timestamp}, ${param(++n)})`);
+  return (
+    `SELECT ${select} FROM "FingerprintJob" WHERE ${where.join(" AND ")} ` +
+    // Qualified, so PostgreSQL orders by the column (and its index), not the converted output column.
+    `ORDER BY "FingerprintJob"."createdAt" ASC, "FingerprintJob"."id" ASC LIMIT ${param(++n)}`
+  );
+}
+
+function pageParams(tenantId: string, filter: JobFilter, take: number, after: JobCursor | undefined, time: (date: Date) => string): unknown[] {
+  const params: unknown[] = [tenantId];
+  for (const key of EQUALS) if (filter[key] !== undefined) params.push(filter[key]);
+  if (after) params.push(time(after.createdAt), after.id);
+  params.push(take);
+  return params;
+}
+
+/** "JobCount" is keyed by every filter but searchId; with searchId the search's rows are counted. */
+function countSql(shape: number, param: Param): string {
+  const where = [`"tenantId" = ${param(1)}`];
+  let n = 1;
+  if (shape & (1 << EQUALS.indexOf("searchId"))) {
+    where.push(VISIBLE);
+    EQUALS.forEach((key, bit) => {
+      if (shape & (1 << bit)) where.push(`"${key}" = ${param(++n)}`);
+    });
+    return `SELECT COUNT(*) AS "n" FROM "FingerprintJob" WHERE ${where.join(" AND ")}`;
+  }
+  EQUALS.forEach((key, bit) => {
+    if (shape & (1 << bit)) where.push(`"${key}" = ${param(++n)}`);
+  });
+  return `SELECT COALESCE(SUM("count"), 0) AS "n" FROM "JobCount" WHERE ${where.join(" AND ")}`;
+}
+
+function countParams(tenantId: string, filter: JobFilter): unknown[] {
+  const params: unknown[] = [tenantId];
+  for (const key of EQUALS) if (filter[key] !== undefined) params.push(filter[key]);
+  return params;
+}
+
+type SqlRow = Omit<JobColumns, "createdAt" | "updatedAt" | "finishedAt"> & {
+  createdAt: unknown;
+  updatedAt: unknown;
+  finishedAt: unknown;
+};
+
+function fromSqlRow(row: SqlRow, toDate: (value: unknown, column: string, id: string) => Date): FingerprintJob {
+  return toFingerprintJob({
+    ...row,
+    createdAt: toDate(row.createdAt, "createdAt", row.id),
+    updatedAt: toDate(row.updatedAt, "updatedAt", row.id),
+    finishedAt: row.finishedAt === null ? null : toDate(row.finishedAt, "finishedAt", row.id),
+  });
+}
+
+/** SQLite DateTime text as Prisma's adapter writes it (see hot-reads.ts), or unix ms. */
+function sqliteDate(value: unknown, column: string, id: string): Date {
+  const date =
+    typeof value === "string" ? new Date(value) : typeof value === "number" || typeof value === "bigint" ? new Date(Number(value)) : null;
+  if (!date || Number.isNaN(date.getTime())) throw new Error(`Stored FingerprintJob.${column} of row ${id} is not a date.`);
+  return date;
+}
+
+/** The adapter's format for binding a Date, so cursor comparisons see the stored text. */
+const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
+
+class SqliteJobReads implements JobReads {
+  private readonly pages = new Map<number, Statement>();
+  private readonly counts = new Map<number, Statement>();
+  private byIdStatement: Statement | undefined;
+  private static readonly select = COLUMNS.map((name) => `"${name}"`).join(", ");
+
+  constructor(private readonly reader: () => Database) {}
+
+  async page(tenantId: string, filter: JobFilter, take: number, after?: JobCursor): Promise<FingerprintJob[]> {
+    const shape = shapeOf(filter, after);
+    let statement = this.pages.get(shape);
+    if (!statement) {
+      statement = this.reader().prepare(pageSql(shape, SqliteJobReads.select, () => "?", ""));
+      this.pages.set(shape, statement);
+    }
+    const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteTime)) as SqlRow[];
+    return rows.map((row) => fromSqlRow(row, sqliteDate));
+  }
+
+  async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
+    // As for libraries (hot-reads.ts): one JSON array of ids, one primary-key probe per id.
+    this.byIdStatement ??= this.reader().prepare(
+      `SELECT ${COLUMNS.map((name) => `j."${name}"`).join(", ")} FROM json_each(?) AS wanted ` +
+        `CROSS JOIN "FingerprintJob" AS j ON j."id" = wanted.value WHERE j."tenantId" = ? AND j."submitState" = 'SUBMITTED' AND j."kind" = 'FINGERPRINT'`,
+    );
+    const rows = this.byIdStatement.all(JSON.stringify(ids), tenantId) as SqlRow[];
+    return rows.map((row) => fromSqlRow(row, sqliteDate));
+  }
+
+  async count(tenantId: string, filter: JobFilter): Promise<number> {
+    const shape = shapeOf(filter, undefined);
+    let statement = this.counts.get(shape);
+    if (!statement) {
+      statement = this.reader().prepare(countSql(shape, () => "?"));
+      this.counts.set(shape, statement);
+    }
+    return Number((statement.get(...countParams(tenantId, filter)) as { n: number | bigint }).n);
+  }
+}
+
+/**
+ * PostgreSQL: named statements, TIMESTAMP(3) columns holding UTC read `AT TIME ZONE 'UTC'` and
+ * cursor times bound as UTC text (see hot-reads.ts for why).
+ */
+class PostgresJobReads implements JobReads {
+  private static readonly select = COLUMNS.map((name) =>
+    DATE_COLUMNS.has(name) ? `"${name}" AT TIME ZONE 'UTC' AS "${name}"` : `"${name}"`,
+  ).join(", ");
+  private readonly pages = new Map<number, string>();
+  private readonly counts = new Map<number, string>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async page(tenantId: string, filter: JobFilter, take: number, after?: JobCursor): Promise<FingerprintJob[]> {
+    const shape = shapeOf(filter, after);
+    let text = this.pages.get(shape);
+    if (!text) {
+      text = pageSql(shape, PostgresJobReads.select, (n) => `$${n}`, "::timestamp(3)");
+      this.pages.set(shape, text);
+    }
+    const result = await this.pool.query<SqlRow>({
+      name: `fpgw_job_page_${shape}`,
+      text,
+      values: pageParams(tenantId, filter, take, after, (date) => date.toISOString()),
+    });
+    return result.rows.map((row) => fromSqlRow(row, postgresDate));
+  }
+
+  async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
+    const result = await this.pool.query<SqlRow>({
+      name: "fpgw_job_by_ids",
+      text: `SELECT ${PostgresJobReads.select} FROM "FingerprintJob" WHERE "tenantId" = $1 AND "id" = ANY($2::text[]) AND ${VISIBLE}`,
+      values: [tenantId, ids],
+    });
+    return result.rows.map((row) => fromSqlRow(row, postgresDate));
+  }
+
+  async count(tenantId: string, filter: JobFilter): Promise<number> {
+    const shape = shapeOf(filter, undefined);
+    let text = this.counts.get(shape);
+    if (!text) {
+      text = countSql(shape, (n) => `$${n}`);
+      this.counts.set(shape, text);
+    }
+    const result = await this.pool.query<{ n: string | number }>({
+      name: `fpgw_job_count_${shape}`,
+      text,
+      values: countParams(tenantId, filter),
+    });
+    return Number(result.rows[0].n);
+  }
+}
+
+function postgresDate(value: unknown, column: string, id: string): Date {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+  throw new Error(`Stored FingerprintJob.${column} of row ${id} is not a date.`);
+}
