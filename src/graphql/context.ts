@@ -5,7 +5,7 @@
 import DataLoader from "dataloader";
 import type { DuplicateSearch, FingerprintJob } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
-import type { EventRelay } from "../events/event-relay.js";
+import type { EventRelay } from "../subscriptions/index.js";
 import type { Services } from "../services/index.js";
 import type { LiveReads } from "../services/live-library-reader.js";
 

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEventBus, type EventBus } from "../../src/events/event-bus.js";
-import { SubscriberTooSlowError } from "../../src/events/event-queue.js";
-import { EventRelay, type RelaySubscriber } from "../../src/events/event-relay.js";
-import type { EventSink } from "../../src/events/push-source.js";
+import { createEventBus, type EventBus } from "../../src/subscriptions/event-bus.js";
+import { SubscriberTooSlowError } from "../../src/subscriptions/event-queue.js";
+import { EventRelay, type RelaySubscriber } from "../../src/subscriptions/event-relay.js";
+import type { EventSink } from "../../src/subscriptions/push-source.js";
 import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
 import { eventually } from "../support/gateway-harness.js";
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FingerprintJob, JobStatus } from "../../src/domain/job.js";
-import type { EventRelay } from "../../src/events/event-relay.js";
+import type { EventRelay } from "../../src/subscriptions/event-relay.js";
 import type { Store } from "../../src/store/index.js";
 import { fromGlobalId } from "../../src/graphql/global-id.js";
 
