@@ -15,6 +15,7 @@ import { SignedRpcClient } from "../src/backends/signed-rpc-client.js";
 import { ICE_API_VERSION } from "../src/backends/ice-backend.js";
 import { summarizeProfile } from "./lib/cpu-profile.js";
 import { ROOT, cpuSeconds, freePort, graphql, mainThreadCpuSeconds, rssKb, scrapeMetrics, sleep, startGatewayChild, sumSamples, type GatewayChild } from "./lib/gateway-child.js";
+import { benchJobsSubmit } from "./lib/jobs-submit.js";
 import { startListCallCounter } from "./lib/list-call-counter.js";
 import { writeSummary } from "./summary.js";
 
@@ -204,6 +205,16 @@ async function benchCreates() {
   const { gatewayMs: g, directMs: d, gatewayCpuMsPerCreate } = local;
   log(`creates: gateway p50 ${g.p50} ms p99 ${g.p99} ms; direct p50 ${d.p50} ms p99 ${d.p99} ms; gateway CPU ${gatewayCpuMsPerCreate.process} ms/create (main thread ${gatewayCpuMsPerCreate.mainThread})`);
   if (atLatency) log(`creates at ${CREATE_LATENCY_MS} ms backend latency: gateway p50 ${atLatency.gatewayMs.p50} ms, direct p50 ${atLatency.directMs.p50} ms, ratio ${atLatency.ratio.p50}`);
+}
+
+// ---------------------------------------------------------------- b2. job submits (issue #14)
+
+async function benchJobs() {
+  const result = await benchJobsSubmit(
+    { emulator: emulator!, launch, stop, gatewayEnv, dbFile, log, runId },
+    { submits: envInt("BENCH_JOB_SUBMITS", 50), warmup: 10, latencyMs: envInt("BENCH_JOB_LATENCY_MS", 50), cpuProfileDir: CPU_PROF ? PROFILES : undefined },
+  );
+  writeResult("jobs-submit", result);
 }
 
 // ---------------------------------------------------------------- a. reads
@@ -530,6 +541,7 @@ async function main() {
   });
   log(`emulator at ${emulator.url}; ${cpus().length} cores, Node ${process.version}`);
   if (want("creates")) await benchCreates();
+  if (want("jobs-submit")) await benchJobs();
   if (want("reads")) await benchReads();
   if (want("economy")) await benchEconomy();
   if (want("startup")) await benchStartup();

@@ -12,19 +12,26 @@
  * Each is measured sequentially (median and p90 of BENCH_SCALE_SAMPLES requests after a
  * warm-up) and under BENCH_SCALE_CONNECTIONS concurrent connections for BENCH_SCALE_SECONDS
  * (autocannon: req/s, p50, p99). Every totalCount is checked against COUNT(*) on the database.
+ * On PostgreSQL it also reads the name query's statements straight on the database (the SQL the
+ * store sends, from hot-reads.ts and library-counts.ts): EXPLAIN ANALYZE of the counted page the
+ * gateway runs and of the page + count pair it ran before, and, when the server runs on this
+ * host (/proc/<backend pid>/schedstat readable), the server's CPU time per request, a figure
+ * other processes' load barely moves.
  *
  *   BENCH_SCALE_SIZES=10000,100000,1000000   PostgreSQL sizes (BENCH_POSTGRES_URL or DATABASE_URL_TEST)
  *   BENCH_SCALE_SQLITE_SIZES=100000          SQLite sizes ("" for none)
  *   BENCH_OUT=bench/results/scale.json       where the JSON goes
  * Exits non-zero when a count is wrong or a request fails.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { openStore } from "../src/store/index.js";
+import { postgresPageStatement } from "../src/store/hot-reads.js";
+import { postgresCountStatement } from "../src/store/library-counts.js";
 import { ROOT, graphql, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
 import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
 import { RARE_NAME, SEED_TENANT, seedPostgres, seedSqlite } from "./lib/seed-libraries.js";
@@ -160,6 +167,70 @@ async function measure(gateway: GatewayChild, kind: "sqlite" | "postgresql", url
   return rows;
 }
 
+/** The name query as statements: the counted page (one statement), and page + count (two). */
+function nameStatements() {
+  const filter = { nameContains: RARE_NAME };
+  return {
+    countedPage: [postgresPageStatement(SEED_TENANT, filter, 51, undefined, true)],
+    pagePlusCount: [postgresPageStatement(SEED_TENANT, filter, 51, undefined, false), postgresCountStatement(SEED_TENANT, filter)],
+  };
+}
+
+interface PlanFigures {
+  /** Sum of the statements' EXPLAIN ANALYZE execution times (median of 5). */
+  executionMs: number;
+  /** The PostgreSQL backend's CPU time per request (all its statements), mean of SAMPLES; null when /proc is not readable. */
+  serverCpuMs: number | null;
+  /** Whether every statement reads "Library_name_trgm_idx". */
+  usesTrigramIndex: boolean;
+}
+
+async function planFigures(url: string): Promise<Record<string, PlanFigures>> {
+  return withPg(url, async (client) => {
+    const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    const cpuNs = () => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        return null;
+      }
+    };
+    const figures: Record<string, PlanFigures> = {};
+    for (const [name, statements] of Object.entries(nameStatements())) {
+      const run = async () => {
+        for (const statement of statements) await client.query(statement);
+      };
+      for (let i = 0; i < 3; i++) await run();
+      const before = cpuNs();
+      for (let i = 0; i < SAMPLES; i++) await run();
+      const after = cpuNs();
+      const executions: number[] = [];
+      let usesTrigramIndex = true;
+      for (let i = 0; i < 5; i++) {
+        let total = 0;
+        for (const statement of statements) {
+          const explained = await client.query<{ "QUERY PLAN": Array<{ "Execution Time": number; Plan: unknown }> }>({
+            text: `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`,
+            values: statement.values,
+          });
+          const [plan] = explained.rows[0]["QUERY PLAN"];
+          total += plan["Execution Time"];
+          if (!JSON.stringify(plan.Plan).includes("Library_name_trgm_idx")) usesTrigramIndex = false;
+        }
+        executions.push(total);
+      }
+      executions.sort((a, b) => a - b);
+      figures[name] = {
+        executionMs: r1(executions[2]),
+        serverCpuMs: before === null || after === null ? null : r1((after - before) / SAMPLES / 1e6),
+        usesTrigramIndex,
+      };
+      log(`name query, ${name}: EXPLAIN ANALYZE ${figures[name].executionMs} ms, server CPU ${figures[name].serverCpuMs ?? "?"} ms/request, trigram index: ${usesTrigramIndex}`);
+    }
+    return figures;
+  });
+}
+
 /** What the watchdog must stop if it fires mid-run. */
 let running: { gateway?: GatewayChild; database?: ScratchDatabase } = {};
 
@@ -184,7 +255,9 @@ async function run(kind: "sqlite" | "postgresql", size: number) {
       { timeoutMs: 120_000 },
     );
     running.gateway = gateway;
-    return { kind, libraries: size, seedSeconds, queries: await measure(gateway, kind, database.url, size) };
+    const queries = await measure(gateway, kind, database.url, size);
+    const nameQueryPlans = kind === "postgresql" ? await planFigures(database.url) : undefined;
+    return { kind, libraries: size, seedSeconds, queries, ...(nameQueryPlans ? { nameQueryPlans } : {}) };
   } finally {
     await gateway?.stop();
     await database.drop();
@@ -202,6 +275,16 @@ function table(results: Array<Awaited<ReturnType<typeof run>>>): string {
         `| ${result.kind} | ${result.libraries.toLocaleString("en")} | ${name} | ${row.medianMs} | ${row.loaded.requestsPerSec} | ` +
           `${row.loaded.p50Ms} / ${row.loaded.p99Ms} | ${row.totalCount === undefined ? "" : `${row.totalCount.toLocaleString("en")} yes`} |`,
       );
+    }
+  }
+  lines.push(
+    "",
+    `| libraries | name query "${RARE_NAME}" + totalCount, on PostgreSQL | EXPLAIN ANALYZE ms | server CPU ms / request | trigram index |`,
+    "|---:|---|---:|---:|---|",
+  );
+  for (const result of results) {
+    for (const [name, plan] of Object.entries(("nameQueryPlans" in result && result.nameQueryPlans) || {})) {
+      lines.push(`| ${result.libraries.toLocaleString("en")} | ${name} | ${plan.executionMs} | ${plan.serverCpuMs ?? "?"} | ${plan.usesTrigramIndex ? "yes" : "no"} |`);
     }
   }
   return lines.join("\n");

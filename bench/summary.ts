@@ -1,6 +1,6 @@
 /**
  * bench/results/summary.md from whatever results files are present (reads, creates,
- * economy, startup, and subscriptions.json from `npm run bench:subscriptions`).
+ * jobs-submit, economy, startup, and subscriptions.json from `npm run bench:subscriptions`).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -69,6 +69,33 @@ export function writeSummary(dir: string, machine: { cores: number; cpu: string;
         "",
       );
     }
+  }
+  const jobs = load(dir, "jobs-submit");
+  if (jobs) {
+    lines.push(
+      `## Job submits (${jobs.at}; ${jobs.submits} sequential each way per backend, interleaved, ${jobs.backendLatencyMs} ms added to every submit on the emulator; load average ${jobs.loadAverage1mDuring?.join(" / ") ?? "?"})`,
+      "",
+      "| backend | path | p50 ms | p95 ms | mean ms |",
+      "|---|---|---:|---:|---:|",
+    );
+    for (const [backend, b] of Object.entries<any>(jobs.backends)) {
+      lines.push(
+        `| ${backend} | gateway submitFingerprintJob (SAVE) | ${b.gatewayMs.p50} | ${b.gatewayMs.p95} | ${b.gatewayMs.mean} |`,
+        `| ${backend} | direct ${b.action} (SignedRpcClient) | ${b.directMs.p50} | ${b.directMs.p95} | ${b.directMs.mean} |`,
+        `| ${backend} | ratio gateway / direct | ${b.ratio.p50} | ${b.ratio.p95} | ${b.ratio.mean} |`,
+      );
+    }
+    const cpu = Object.entries<any>(jobs.backends).map(([backend, b]) => `${backend} ${b.gatewayCpuMsPerSubmit.process} ms`).join(", ");
+    lines.push("", `Gateway CPU per submit: ${cpu}. Goal "${jobs.goal}": ${yesNo(jobs.goalMet)}.`);
+    const counted = jobs.cpuProfile?.sqliteStatementsPerRequest;
+    if (counted) {
+      lines.push("", "SQLite statements per request (all of the gateway's, counted in the process; prepared = prepared again for this request):", "", "| request | statements | of which prepared again | statements |", "|---|---:|---:|---|");
+      for (const [request, c] of Object.entries<any>(counted)) {
+        const list = Object.entries<any>(c.executed.byStatement).map(([k, n]) => `${k} ×${n}`).join(", ");
+        lines.push(`| ${request} | ${c.executed.total} | ${c.prepared.total} | ${list} |`);
+      }
+    }
+    lines.push("");
   }
   const economy = load(dir, "economy");
   if (economy) {

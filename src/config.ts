@@ -112,12 +112,19 @@ export const EnvSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional().describe("redis:// or rediss://: events and the rate limit shared by every instance. Never printed."),
     /** Redis channel of the events; deployments sharing one Redis need different ones. */
     EVENT_CHANNEL: z.string().min(1).max(200).default("fingerprint-gateway:library-events").describe("Redis channel of the events; deployments sharing one Redis need different ones."),
-    WATCHER_ENABLED: bool.default(true).describe("Run the activation watcher in this instance."),
+    WATCHER_ENABLED: bool.default(true).describe("Run the activation watcher and the job watcher in this instance."),
     WATCHER_TICK_MS: int(10, 60_000).default(500).describe("Pause between watcher rounds."),
     WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one library's status."),
     WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one library's status."),
     WATCHER_BATCH_SIZE: int(1, 10_000).default(500).describe("Libraries per watcher round."),
     WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000).describe("Watcher shard lease lifetime; a dead instance's shards move after this."),
+    JOB_WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one fingerprint job's status."),
+    JOB_WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one fingerprint job's status."),
+    JOB_WATCHER_BATCH_SIZE: int(1, 10_000).default(1_000).describe("Fingerprint jobs read per job-watcher round (ten per backend call)."),
+    JOB_EXPECTED_DURATION_MS: int(0, 86_400_000).default(10_000).describe("Seed of a job's expected run time (then learned per backend and model from finished jobs); jobs are read often from 0 to twice this until something is learned."),
+    JOB_RESULT_ATTEMPTS: int(1, 100).default(8).describe("Reads of a finished job's result document (ICE DNAResult) before the job is marked FAILED."),
+    JOB_MISSING_GRACE_MS: int(0, 86_400_000).default(60_000).describe("Age before a job the backend does not list is marked FAILED (JOB_NOT_FOUND_ON_BACKEND)."),
+    JOB_STUCK_AFTER_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000).describe("Age past which an unfinished job is marked FAILED (JOB_STUCK) and no longer read."),
     EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000).describe("How often the relay sweeps the event log for events the bus lost."),
     EVENT_SWEEP_LOOKBACK_MS: int(1_000, 3_600_000).default(60_000).describe("How far back the sweep looks; at least twice the interval."),
     SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000).describe("Event batches a connection may fall behind before its subscriptions end (resume with after)."),
@@ -146,6 +153,9 @@ export const EnvSchema = z
     }
     if (env.WATCHER_MIN_INTERVAL_MS > env.WATCHER_MAX_INTERVAL_MS) {
       ctx.addIssue({ code: "custom", path: ["WATCHER_MIN_INTERVAL_MS"], message: "must not exceed WATCHER_MAX_INTERVAL_MS" });
+    }
+    if (env.JOB_WATCHER_MIN_INTERVAL_MS > env.JOB_WATCHER_MAX_INTERVAL_MS) {
+      ctx.addIssue({ code: "custom", path: ["JOB_WATCHER_MIN_INTERVAL_MS"], message: "must not exceed JOB_WATCHER_MAX_INTERVAL_MS" });
     }
     if (env.EVENT_SWEEP_LOOKBACK_MS < 2 * env.EVENT_SWEEP_INTERVAL_MS) {
       ctx.addIssue({ code: "custom", path: ["EVENT_SWEEP_LOOKBACK_MS"], message: "must be at least twice EVENT_SWEEP_INTERVAL_MS, or a lost event could fall between sweeps" });
@@ -228,6 +238,16 @@ export interface Config {
   federation: { routerSecret?: string; routerSecretHeader: string };
   events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number; subscriberMaxQueuedBytes: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
+  /** The job watcher runs with the activation watcher (WATCHER_ENABLED) and shares its tick and leases. */
+  jobWatcher: {
+    minIntervalMs: number;
+    maxIntervalMs: number;
+    batchSize: number;
+    expectedDurationMs: number;
+    resultAttempts: number;
+    missingGraceMs: number;
+    stuckAfterMs: number;
+  };
   shutdownGraceMs: number;
   emulator: { port: number; activationDelayMs: number };
 }
@@ -343,6 +363,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxIntervalMs: env.WATCHER_MAX_INTERVAL_MS,
       batchSize: env.WATCHER_BATCH_SIZE,
       leaseTtlMs: env.WATCHER_LEASE_TTL_MS,
+    },
+    jobWatcher: {
+      minIntervalMs: env.JOB_WATCHER_MIN_INTERVAL_MS,
+      maxIntervalMs: env.JOB_WATCHER_MAX_INTERVAL_MS,
+      batchSize: env.JOB_WATCHER_BATCH_SIZE,
+      expectedDurationMs: env.JOB_EXPECTED_DURATION_MS,
+      resultAttempts: env.JOB_RESULT_ATTEMPTS,
+      missingGraceMs: env.JOB_MISSING_GRACE_MS,
+      stuckAfterMs: env.JOB_STUCK_AFTER_MS,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     emulator: { port: env.EMULATOR_PORT, activationDelayMs: env.EMULATOR_ACTIVATION_DELAY_MS },

@@ -1,13 +1,20 @@
 /**
  * A pass-through HTTP proxy in front of the emulator that counts the List calls and the
- * ids each one asks for (ListDNADB DBIds, ListFpShotDB FpDBIds). /metrics gives the call
+ * ids each one asks for (ListDNADB DBIds, ListFpShotDB FpDBIds; the job queries' JobIds). /metrics gives the call
  * count; only the wire shows how full each call was. Requests are forwarded byte for byte
  * with the same Host header, so the gateway's signatures still verify.
  */
 import { Agent, createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-const LIST_ID_PARAMS: Record<string, string> = { ListDNADB: "DBIds", ListFpShotDB: "FpDBIds" };
+const LIST_ID_PARAMS: Record<string, string> = {
+  ListDNADB: "DBIds",
+  ListFpShotDB: "FpDBIds",
+  // The job watcher's reads.
+  QueryDNAJobList: "JobIds",
+  QueryFpShotJobList: "JobIds",
+  QueryFpFileDeleteJobList: "JobIds",
+};
 
 export interface ListCallStats {
   calls: Record<string, number>;

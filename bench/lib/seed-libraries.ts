@@ -11,6 +11,7 @@
  *  - name "movie trailers <i>" for i mod 1000 = 7 (exactly count / 1000 of them), otherwise
  *    one of seven phrases sharing trigrams with "trailers" ("trail cams", "trainers",
  *    "sailers", ...) so a trigram index has to intersect, not just look one up;
+ *  - account "default" (the gateway's own cloud account) for every row;
  *  - createdAt one second apart in i order, so the keyset order is the row order.
  */
 import type { Database } from "better-sqlite3";
@@ -26,10 +27,11 @@ const BASE_EPOCH_S = Date.UTC(2025, 0, 1) / 1000;
 export async function seedPostgres(client: pg.Client | pg.PoolClient, count: number): Promise<void> {
   const names = `(ARRAY[${OTHER_NAMES.map((n) => `'${n}'`).join(",")}])[(i % ${OTHER_NAMES.length}) + 1]`;
   await client.query(`
-    INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config",
+    INSERT INTO "Library" ("id", "tenantId", "account", "backend", "backendLibraryId", "region", "name", "description", "model", "config",
                            "status", "rawStatus", "deleteJobId", "createdAt", "updatedAt", "activatedAt", "nextCheckAt", "checkCount", "shard")
     SELECT lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'),
            '${SEED_TENANT}',
+           'default',
            CASE WHEN i % 2 = 0 THEN 'ICE' ELSE 'MPS' END,
            'bench-' || i,
            (ARRAY['cn-shanghai','cn-beijing','cn-hangzhou'])[(i % 3) + 1],
@@ -55,10 +57,11 @@ export function seedSqlite(db: Database, count: number): void {
   const time = `strftime('%Y-%m-%dT%H:%M:%f', ${BASE_EPOCH_S} + i, 'unixepoch') || '+00:00'`;
   db.exec(`
     WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${count})
-    INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config",
+    INSERT INTO "Library" ("id", "tenantId", "account", "backend", "backendLibraryId", "region", "name", "description", "model", "config",
                            "status", "rawStatus", "deleteJobId", "createdAt", "updatedAt", "activatedAt", "nextCheckAt", "checkCount", "shard")
     SELECT printf('%08x-0000-4000-8000-%012x', i, i),
            '${SEED_TENANT}',
+           'default',
            CASE WHEN i % 2 = 0 THEN 'ICE' ELSE 'MPS' END,
            'bench-' || i,
            CASE i % 3 WHEN 0 THEN 'cn-shanghai' WHEN 1 THEN 'cn-beijing' ELSE 'cn-hangzhou' END,

@@ -59,6 +59,8 @@ export interface FileDeleteJobState {
   jobId: string;
   status: JobStatus;
   rawStatus: string;
+  /** The backend's Code of a failed job. */
+  code?: string | null;
   message: string | null;
 }
 

@@ -92,15 +92,21 @@ function iceInput(media: JobMedia): { Type: "OSS" | "Media"; Media: string } {
   return media.kind === "oss" ? { Type: "OSS", Media: `oss://${media.bucket}/${media.object}` } : { Type: "Media", Media: media.mediaId };
 }
 
+/** How a job ended by CancelDNAJob reads: `Fail` with this Code (the emulator's; ICE documents no cancel word). */
+export const ICE_CANCELLED_CODE = "JobCancelled";
+
 function toJobState(job: IceJob): BackendJobState {
-  const { status, rawStatus } = normalizeJobStatus(job.Status);
+  const normalized = normalizeJobStatus(job.Status);
+  const { rawStatus } = normalized;
+  // A cancel is the caller's doing, not a failure: CANCELED, with the raw word and code kept.
+  const status = normalized.status === "FAILED" && job.Code === ICE_CANCELLED_CODE ? "CANCELED" : normalized.status;
   const url = typeof job.DNAResult === "string" && job.DNAResult !== "" ? job.DNAResult : null;
   return {
     backendJobId: job.Id!,
     status,
     rawStatus,
-    errorCode: status === "FAILED" ? job.Code || null : null,
-    errorMessage: status === "FAILED" ? job.Message || null : null,
+    errorCode: status === "FAILED" || status === "CANCELED" ? job.Code || null : null,
+    errorMessage: status === "FAILED" || status === "CANCELED" ? job.Message || null : null,
     finishedAt: isoDate(job.FinishTime),
     result: status === "SUCCEEDED" && url ? { kind: "url", url } : { kind: "none" },
   };

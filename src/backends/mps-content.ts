@@ -32,6 +32,7 @@ interface FpShotFile {
 interface FpFileDeleteJob {
   Id?: string;
   Status?: string;
+  Code?: string;
   Message?: string;
 }
 
@@ -128,7 +129,7 @@ export class MpsContent implements BackendContent {
     const body = await this.caller.call(region, "QueryFpFileDeleteJobList", { JobIds: jobIds.join(",") }, { idempotent: true });
     return wrappedList<FpFileDeleteJob>(body.FpFileDeleteJobList, "FpFileDeleteJob")
       .filter((job) => job.Id)
-      .map((job) => ({ jobId: job.Id!, ...normalizeJobStatus(job.Status), message: job.Message || null }));
+      .map((job) => ({ jobId: job.Id!, ...normalizeJobStatus(job.Status), code: job.Code || null, message: job.Message || null }));
   }
 }
 

@@ -1,12 +1,14 @@
 /** The domain's string unions as GraphQL enums, with the contract's names and descriptions. */
 import { registerEnumType } from "type-graphql";
 import { FINGERPRINT_BACKENDS, FINGERPRINT_MODELS, LIBRARY_STATUSES } from "../domain/model.js";
+import { ROUTING_REASONS } from "../domain/routing.js";
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const FingerprintModelEnum = asEnum(FINGERPRINT_MODELS);
 export const FingerprintBackendEnum = asEnum(FINGERPRINT_BACKENDS);
 export const LibraryStatusEnum = asEnum(LIBRARY_STATUSES);
+export const RoutingReasonEnum = asEnum(ROUTING_REASONS);
 
 registerEnumType(FingerprintModelEnum, {
   name: "FingerprintModel",
@@ -41,5 +43,15 @@ registerEnumType(LibraryStatusEnum, {
     DELETING: { description: "An MPS delete job is running." },
     DELETED: { description: "Deleted, or no longer listed by its backend." },
     UNKNOWN: { description: "A backend word the gateway does not know; see rawStatus." },
+  },
+});
+
+registerEnumType(RoutingReasonEnum, {
+  name: "RoutingReason",
+  description: "Why createFingerprintLibrary put a library on the backend it did.",
+  valuesConfig: {
+    REQUESTED: { description: "The input named the backend (`backend`)." },
+    MODEL_ROUTE: { description: "The routing policy's backend for the model (VIDEO, AUDIO: ICE; IMAGE, TEXT: MPS, unless ROUTING says otherwise)." },
+    QUOTA_FALLBACK: { description: "The model's backend had no library quota left for the account, so the library went to the other backend." },
   },
 });

@@ -23,7 +23,7 @@ const INPUT_REFUSALS = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAIL
 const PERSISTED_QUERY_CODES = new Set(["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
 
 /** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
-const SAFE_DETAILS = ["field", "reason", "backend", "backendAction", "backendCode", "backendRequestId", "retryable"] as const;
+const SAFE_DETAILS = ["field", "reason", "backend", "backendAction", "backendCode", "backendRequestId", "retryable", "notDeletedPrimaryKeys", "deletedCount"] as const;
 
 export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

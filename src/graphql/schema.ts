@@ -5,8 +5,11 @@ import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap } from "type-graphql";
 import type { GatewayContext } from "./context.js";
+import { notFound } from "../domain/errors.js";
 import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
+import { JobCancelResolver } from "./resolvers/job-cancel.resolver.js";
+import { LibraryFilesResolver } from "./resolvers/library-files.resolver.js";
 import { loadNode } from "./node-loader.js";
 import { DuplicateSearchFieldsResolver, FingerprintJobFieldsResolver, LibraryJobsResolver, LibraryMatchFieldsResolver } from "./resolvers/job-fields.resolver.js";
 import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
@@ -27,6 +30,8 @@ export const RESOLVERS = [
   DuplicateSearchFieldsResolver,
   LibraryMatchFieldsResolver,
   LibraryJobsResolver,
+  LibraryFilesResolver,
+  JobCancelResolver,
   JobSubscriptionResolver,
 ] as const;
 
@@ -82,7 +87,16 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** An object another subgraph refers to by id; null when it is not one of this tenant's (or not of that type). */
-function resolveReference(type: string, reference: { id?: unknown }, ctx: GatewayContext) {
-  return loadNode(typeof reference.id === "string" ? fromGlobalId(reference.id) : null, ctx, type);
+/**
+ * An object another subgraph refers to by id. One this tenant does not have (never
+ * existed, deleted, another tenant's, another type's: answered alike, so ids do not leak) is
+ * what the federation subgraph spec calls a representation with no entity: its `_entities`
+ * entry is null. Thrown as NOT_FOUND, the entry is still null and the error, at
+ * `["_entities", index]`, tells the router why; without it a router only sees a null where
+ * the supergraph promises non-null fields, and reports that as an internal error.
+ */
+async function resolveReference(type: string, reference: { id?: unknown }, ctx: GatewayContext) {
+  const found = await loadNode(typeof reference.id === "string" ? fromGlobalId(reference.id) : null, ctx, type);
+  if (!found) throw notFound(`${type} ${String(reference.id)}`);
+  return found;
 }

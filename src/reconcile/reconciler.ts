@@ -3,7 +3,8 @@
  *
  *   1. Intents: every PENDING create intent untouched for `intentStaleMs` is settled by the
  *      create recovery (adopted when its library exists on the backend, marked failed when
- *      nothing was made), exactly as the gateway's periodic sweep does.
+ *      nothing was made), exactly as the gateway's periodic sweep does; stale PENDING job
+ *      submits likewise (JobSubmitRecovery).
  *   2. Libraries: the whole registry (all tenants) is walked in pages of ids. Each page's
  *      libraries that are not DELETED are read live through one set of batching readers
  *      (List calls of at most ten ids per backend and region, delete-job queries likewise)
@@ -88,6 +89,8 @@ export type UnresolvedKind =
   | "read-failed"
   /** A stale PENDING intent the recovery could not settle. */
   | "intent"
+  /** A stale PENDING job submit that could not be settled (an ICE job whose id was lost, a failed look-up). */
+  | "job-submit"
   /** Listing a backend's libraries (for orphans) failed. */
   | "orphan-scan-failed"
   /** The registry says DELETED but the backend still lists the library. */
@@ -116,6 +119,8 @@ export interface ReconcileReport {
   /** Stale PENDING intents settled (adopted + marked failed). */
   intentsSettled: number;
   intents: { examined: number; adopted: number; markedFailed: number };
+  /** Stale PENDING job submits (see JobSubmitRecovery): adopted when the backend has the job, refused when it certainly has not. */
+  jobSubmits: { examined: number; adopted: number; refused: number };
   /** Backend libraries listed (0 when the orphan scan is off). */
   backendLibrariesListed: number;
   orphans: OrphanLibrary[];
@@ -133,7 +138,7 @@ const DEFAULT_PAGE_SIZE = 200;
 
 export class Reconciler {
   constructor(
-    private readonly services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery">,
+    private readonly services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery" | "jobRecovery">,
     private readonly options: ReconcileOptions,
   ) {}
 
@@ -148,6 +153,7 @@ export class Reconciler {
       repaired: [],
       intentsSettled: 0,
       intents: { examined: 0, adopted: 0, markedFailed: 0 },
+      jobSubmits: { examined: 0, adopted: 0, refused: 0 },
       backendLibrariesListed: 0,
       orphans: [],
       unresolved: [],
@@ -197,6 +203,9 @@ export class Reconciler {
     report.intents = { examined: swept.examined, adopted: swept.adopted, markedFailed: swept.failed };
     report.intentsSettled = swept.adopted + swept.failed;
     for (const item of swept.unresolved) report.unresolved.push({ kind: "intent", subject: item.intentId, reason: item.reason });
+    const jobs = await this.services.jobRecovery.sweep(this.options.intentStaleMs);
+    report.jobSubmits = { examined: jobs.examined, adopted: jobs.adopted, refused: jobs.refused };
+    for (const item of jobs.unresolved) report.unresolved.push({ kind: "job-submit", subject: item.jobId, reason: item.reason });
   }
 
   /** Walks every registry row; reads the live state of those not DELETED, page by page. True when it reached the end. */
@@ -372,6 +381,6 @@ function describeError(error: unknown): string {
 }
 
 /** Runs one reconcile with the gateway's services. */
-export function reconcile(services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery">, options: ReconcileOptions): Promise<ReconcileReport> {
+export function reconcile(services: Pick<Services, "store" | "accounts" | "lifecycle" | "recovery" | "jobRecovery">, options: ReconcileOptions): Promise<ReconcileReport> {
   return new Reconciler(services, options).run();
 }

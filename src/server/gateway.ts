@@ -18,6 +18,12 @@ import { buildGatewaySchema } from "../graphql/schema.js";
 import { createEventBus, EventRelay, startWebSocketEndpoint } from "../subscriptions/index.js";
 import { reconcileAtStartup } from "../reconcile/startup.js";
 import { ActivationWatcher } from "../services/activation-watcher.js";
+import { JobResultReader } from "../services/job-result-reader.js";
+import { JobCheckSchedule } from "../services/job-check-schedule.js";
+import { JobWatcher } from "../services/job-watcher.js";
+import { ShardLeases } from "../services/shard-leases.js";
+import { ResultDocumentFetcher } from "../backends/result-document-fetcher.js";
+import { resultDocumentOrigins } from "./result-origins.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore } from "../store/index.js";
 import { assignLegacyAccounts } from "./legacy-accounts.js";
@@ -43,6 +49,8 @@ export interface RunningGateway {
   events: EventRelay;
   /** Null when WATCHER_ENABLED=false. */
   watcher: ActivationWatcher | null;
+  /** Null when WATCHER_ENABLED=false. */
+  jobWatcher: JobWatcher | null;
   /** Set in embedded mode: the emulator's base URL. */
   emulatorUrl?: string;
   log: Logger;
@@ -97,6 +105,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     cleanup.push(() => store.close());
 
     const metrics = new GatewayMetrics(store);
+    metrics.watchJobs(store.jobs);
     const backendSettings: BackendSettings = { ...backendSettingsFrom(config), ...emulator?.backendSettings };
     const accounts = createBackendAccounts(backendSettings, tenantCredentials, metrics.observeBackendCall);
     await assignLegacyAccounts(store, accounts, log);
@@ -175,6 +184,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       store,
       metrics: config.metrics.onMainPort ? scrape : null,
       bodyLimit: config.limits.maxBodyBytes,
+      embeddedEmulator: emulator ? { url: emulator.url, region: config.regions.default } : null,
     });
     httpServer.on("request", app);
     await new Promise<void>((resolve, reject) => {
@@ -219,11 +229,30 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     metrics.watchWebSockets(webSockets);
 
     let watcher: ActivationWatcher | null = null;
+    let jobWatcher: JobWatcher | null = null;
     if (config.watcher.enabled) {
-      const started = new ActivationWatcher(store, services.lifecycle, services.liveReads, config.watcher, log);
+      // One set of shard leases for both watchers: a shard's libraries and jobs are watched by one instance.
+      const leases = new ShardLeases(store.leases, config.watcher.leaseTtlMs, log);
+      cleanup.push(() => leases.release());
+      const started = new ActivationWatcher(store, services.lifecycle, services.liveReads, config.watcher, log, leases);
       started.start();
       watcher = started;
       cleanup.push(() => started.stop());
+      const results = new JobResultReader(new ResultDocumentFetcher({ allowedOrigins: resultDocumentOrigins(backendSettings, emulator?.url) }));
+      const jobs = new JobWatcher(
+        { jobs: store.jobs, accounts, leases, recorder: services.jobRecorder, results, observer: metrics.jobWatcher },
+        { ...config.jobWatcher, tickMs: config.watcher.tickMs },
+        log,
+      );
+      jobs.start();
+      jobWatcher = jobs;
+      // A new job is first read when the jobs like it usually finish, as this watcher has learned.
+      services.firstJobCheck.use((job, now) => jobs.schedule.nextCheckAt(job, now));
+      cleanup.push(() => jobs.stop());
+    } else {
+      // Another instance watches: schedule new jobs by the configured expectation alone.
+      const schedule = new JobCheckSchedule(config.jobWatcher);
+      services.firstJobCheck.use((job, now) => schedule.nextCheckAt(job, now));
     }
 
     // Drift between the registry and the backends (a library deleted in the console, a create
@@ -248,7 +277,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 
     let closed: Promise<void> | undefined;
     const metricsUrl = metricsListener?.url ?? (config.metrics.onMainPort ? `${url}/metrics` : null);
-    return { url, graphqlUrl: `${url}/graphql`, metricsUrl, services, events, watcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
+    return { url, graphqlUrl: `${url}/graphql`, metricsUrl, services, events, watcher, jobWatcher, emulatorUrl: emulator?.url, log, close: () => (closed ??= stop()) };
   } catch (error) {
     await stop();
     throw error;

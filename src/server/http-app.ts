@@ -19,6 +19,15 @@ export interface HttpAppDeps {
   metrics: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
   /** JSON bodies above this are refused with 413 before parsing. */
   bodyLimit: number;
+  /** Embedded mode: where the in-process emulator listens (served at GET /emulator); null in cloud mode. */
+  embeddedEmulator?: EmbeddedEmulatorInfo | null;
+}
+
+export interface EmbeddedEmulatorInfo {
+  /** Its base URL: RPC, OSS stand-in and control API on one port. */
+  url: string;
+  /** The region its services and OSS run in (the gateway's DEFAULT_REGION). */
+  region: string;
 }
 
 /**
@@ -65,6 +74,11 @@ function expressApp(deps: HttpAppDeps): express.Express {
 
   const metrics = deps.metrics;
   if (metrics) app.get("/metrics", (req, res) => metrics(req, res));
+
+  // Embedded mode only: tools such as `npm run media:put` find the emulator's OSS here (its
+  // port is random by default). Nothing secret: the emulator's key pair is the public dev pair.
+  const emulator = deps.embeddedEmulator;
+  if (emulator) app.get("/emulator", (_req, res) => res.json({ mode: "embedded", url: emulator.url, region: emulator.region }));
 
   app.get("/", landingPage);
   app.use("/graphiql", graphiqlRouter());

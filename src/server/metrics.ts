@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client): GraphQL operations by root field and outcome, backend
- * calls by action and outcome, and libraries by backend and status (read from the registry
- * at scrape time). Labels are bounded: root field names come from the schema
+ * calls by action and outcome, libraries and jobs by backend and status (read from the
+ * registry at scrape time), job durations and the job watcher's backend calls. Labels are bounded: root field names come from the schema
  * (operation-label.ts) and outcomes from the contract's error codes, never from
  * client-chosen strings.
  *
@@ -14,6 +14,8 @@ import { ERROR_CODES } from "../domain/errors.js";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { BackendCallObserver } from "../backends/resilient-caller.js";
 import type { Store } from "../store/ports.js";
+import type { JobRepository } from "../store/job-ports.js";
+import type { JobWatcherObserver } from "../services/job-watcher.js";
 import { operationLabel } from "./operation-label.js";
 
 /** How long a scrape waits for the library count before it answers without it. */
@@ -107,6 +109,51 @@ export class GatewayMetrics {
   }
 
   readonly webSocketTooSlow = (): void => this.slowSubscriberCloses.inc();
+
+  private readonly jobSeconds = new Histogram({
+    name: "gateway_job_duration_seconds",
+    help: "Fingerprint jobs from submit (createdAt) to the recorded end (finishedAt), by backend and final status.",
+    labelNames: ["backend", "status"],
+    buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 21600],
+    registers: [this.registry],
+  });
+  private readonly jobWatcherCalls = new Counter({
+    name: "gateway_job_watcher_backend_calls_total",
+    help: "Backend calls the job watcher made to read jobs (queryJobs: QueryDNAJobList/QueryFpShotJobList; fileDeleteJobs), by outcome; each reads up to ten jobs.",
+    labelNames: ["backend", "action", "outcome"],
+    registers: [this.registry],
+  });
+  private readonly jobWatcherReads = new Counter({
+    name: "gateway_job_watcher_job_reads_total",
+    help: "Job refreshes the job watcher asked the backends for; divided into gateway_job_watcher_backend_calls_total it gives the batching (goal: 10 per call).",
+    labelNames: ["backend"],
+    registers: [this.registry],
+  });
+
+  /** Jobs by backend and status, read at scrape time like the library gauge (same timeout, one count at a time). */
+  watchJobs(jobs: Pick<JobRepository, "countByBackendAndStatus">): void {
+    let counting: ReturnType<typeof jobs.countByBackendAndStatus> | undefined;
+    new Gauge({
+      name: "gateway_jobs",
+      help: "Submitted fingerprint jobs by backend and status (all tenants); empty when the database did not answer.",
+      labelNames: ["backend", "status"],
+      registers: [this.registry],
+      async collect() {
+        counting ??= jobs.countByBackendAndStatus().finally(() => (counting = undefined));
+        const rows = await withTimeout(counting, LIBRARY_COUNT_TIMEOUT_MS).catch(() => null);
+        this.reset();
+        for (const row of rows ?? []) this.set({ backend: row.backend, status: row.status }, row.count);
+      },
+    });
+  }
+
+  readonly jobWatcher: JobWatcherObserver = {
+    backendCall: ({ backend, action, outcome, jobs }) => {
+      this.jobWatcherCalls.inc({ backend, action, outcome });
+      this.jobWatcherReads.inc({ backend }, jobs);
+    },
+    jobFinished: ({ backend, status, seconds }) => this.jobSeconds.observe({ backend, status }, seconds),
+  };
 
   readonly observeBackendCall: BackendCallObserver = ({ backend, action, outcome, seconds }) => {
     this.backendCalls.inc({ backend, action, outcome });

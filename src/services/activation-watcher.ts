@@ -2,9 +2,7 @@
  * Reads the status of every library that can still change (OFFLINE, PAUSED, DELETING,
  * UNKNOWN) until it settles, and records what it finds through the StatusRecorder, which
  * writes the event log and publishes. One round:
- *   1. hold the shard leases (libraries are split into WATCHER_SHARD_COUNT shards; a shard
- *      is polled only by the instance holding its lease; another instance takes a shard
- *      over when its holder stops renewing, e.g. because it died);
+ *   1. hold the shard leases (shard-leases.ts, shared with the job watcher);
  *   2. load the libraries of held shards whose next check is due;
  *   3. read them all through one set of batching readers (List calls of at most ten ids per
  *      backend and region, delete-job queries likewise);
@@ -13,13 +11,11 @@
  *      seconds ago is read every second, one quiet for an hour once a minute (by default).
  *      A read that failed backs off by doubling instead, to spare a struggling backend.
  */
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type { Logger } from "pino";
-import { WATCHER_SHARD_COUNT } from "../domain/model.js";
 import type { Store } from "../store/ports.js";
 import type { LibraryLifecycle } from "./library-lifecycle.js";
 import type { LiveReads } from "./live-library-reader.js";
+import { ShardLeases } from "./shard-leases.js";
 
 export interface WatcherSettings {
   /** Pause between rounds. */
@@ -42,9 +38,7 @@ export interface WatcherRoundReport {
 }
 
 export class ActivationWatcher {
-  readonly instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private readonly held = new Set<number>();
-  private leasesCheckedAt = 0;
+  private ownLeases: ShardLeases | undefined;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<unknown> | undefined;
   private stopped = true;
@@ -55,7 +49,19 @@ export class ActivationWatcher {
     private readonly liveReads: () => LiveReads,
     private readonly settings: WatcherSettings,
     private readonly log: Logger,
-  ) {}
+    /** Shared with the job watcher; without it the watcher holds leases of its own. */
+    sharedLeases?: ShardLeases,
+  ) {
+    this.ownLeases = sharedLeases;
+  }
+
+  private get leases(): ShardLeases {
+    return (this.ownLeases ??= new ShardLeases(this.store.leases, this.settings.leaseTtlMs, this.log));
+  }
+
+  get instanceId(): string {
+    return this.leases.instanceId;
+  }
 
   start(): void {
     this.stopped = false;
@@ -67,18 +73,16 @@ export class ActivationWatcher {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.round;
-    await Promise.allSettled([...this.held].map((shard) => this.store.leases.release(leaseName(shard), this.instanceId)));
-    this.held.clear();
-    this.leasesCheckedAt = 0;
+    await this.leases.release();
   }
 
   /** One round, also callable directly (tests, benchmarks). */
   async runRound(now = new Date()): Promise<WatcherRoundReport> {
-    await this.holdLeases();
-    const report: WatcherRoundReport = { shardsHeld: this.held.size, checked: 0, changed: 0, failed: 0 };
-    if (this.held.size === 0) return report;
+    const held = await this.leases.hold();
+    const report: WatcherRoundReport = { shardsHeld: held.length, checked: 0, changed: 0, failed: 0 };
+    if (held.length === 0) return report;
 
-    const due = await this.store.libraries.dueForCheck([...this.held], now, this.settings.batchSize);
+    const due = await this.store.libraries.dueForCheck(held, now, this.settings.batchSize);
     if (due.length === 0) return report;
     const reads = this.liveReads();
     const outcomes = await Promise.allSettled(due.map((library) => this.lifecycle.refreshLibrary(library, reads)));
@@ -114,35 +118,6 @@ export class ActivationWatcher {
     return jitter(Math.min(this.settings.maxIntervalMs, this.settings.minIntervalMs * 2 ** Math.min(failures, 30)));
   }
 
-  /**
-   * Renews held leases and tries to take free or expired ones, every third of the lease
-   * time rather than every round: sixteen UPDATEs per tick cost an idle instance 7% of a core.
-   */
-  private async holdLeases(): Promise<void> {
-    const { leaseTtlMs } = this.settings;
-    const now = Date.now();
-    if (now - this.leasesCheckedAt < leaseTtlMs / 3) return;
-    this.leasesCheckedAt = now;
-    const taken: number[] = [];
-    const lost: number[] = [];
-    await Promise.all(
-      Array.from({ length: WATCHER_SHARD_COUNT }, async (_, shard) => {
-        const name = leaseName(shard);
-        const ok = this.held.has(shard)
-          ? await this.store.leases.renew(name, this.instanceId, leaseTtlMs)
-          : await this.store.leases.acquire(name, this.instanceId, leaseTtlMs);
-        if (ok && !this.held.has(shard)) taken.push(shard);
-        if (!ok && this.held.has(shard)) lost.push(shard);
-        if (ok) this.held.add(shard);
-        else this.held.delete(shard);
-      }),
-    );
-    // One line per change of hands, not one per shard (an instance alone takes all sixteen at start).
-    const held = [...this.held].sort((a, b) => a - b);
-    if (taken.length > 0) this.log.info({ taken: taken.sort((a, b) => a - b), held, instance: this.instanceId }, "watcher took shards");
-    if (lost.length > 0) this.log.warn({ lost: lost.sort((a, b) => a - b), held, instance: this.instanceId }, "watcher lost shard leases");
-  }
-
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -156,5 +131,4 @@ export class ActivationWatcher {
   }
 }
 
-const leaseName = (shard: number) => `watcher-shard-${shard}`;
 const jitter = (ms: number) => Math.round(ms * (0.9 + Math.random() * 0.2));

@@ -16,7 +16,7 @@ import {
   type CreateValidationContext,
   type ValidCreateRequest,
 } from "../domain/create-input.js";
-import { candidateBackends, type RoutingPolicy } from "../domain/routing.js";
+import { candidateBackends, explainRouting, type RoutingDecision, type RoutingPolicy } from "../domain/routing.js";
 import type { BackendAccounts, BackendLibrary } from "../backends/index.js";
 import type { FingerprintBackend } from "../domain/model.js";
 import { DuplicateLibraryError, type CreateIntent, type Store } from "../store/ports.js";
@@ -26,6 +26,8 @@ import { libraryFromBackend } from "./library-from-backend.js";
 export interface CreateLibraryResult {
   library: Library;
   replayed: boolean;
+  /** Why the library is on its backend (a quota fallback says so). */
+  routing: RoutingDecision;
 }
 
 export interface CreateLibraryDeps {
@@ -50,12 +52,17 @@ export interface CreateLibraryDeps {
 
 export class CreateLibrary {
   /** Same-process callers with the same key share one flight instead of polling the database. */
-  private readonly inFlight = new Map<string, { inputHash: string; result: Promise<CreateLibraryResult> }>();
+  private readonly inFlight = new Map<string, { inputHash: string; result: Promise<Omit<CreateLibraryResult, "routing">> }>();
 
   constructor(private readonly deps: CreateLibraryDeps) {}
 
   async execute(tenantId: string, request: CreateLibraryRequest): Promise<CreateLibraryResult> {
     const valid = validateCreateRequest(request, this.deps.regions);
+    const { library, replayed } = await this.createOrReplay(tenantId, valid);
+    return { library, replayed, routing: explainRouting(this.deps.routing, valid.model, valid.backend, library.backend) };
+  }
+
+  private async createOrReplay(tenantId: string, valid: ValidCreateRequest): Promise<Omit<CreateLibraryResult, "routing">> {
     const inputHash = createRequestHash(valid);
     if (!valid.idempotencyKey) return this.createOnce(tenantId, valid, inputHash);
 
@@ -74,7 +81,7 @@ export class CreateLibrary {
     }
   }
 
-  private async createOnce(tenantId: string, valid: ValidCreateRequest, inputHash: string): Promise<CreateLibraryResult> {
+  private async createOnce(tenantId: string, valid: ValidCreateRequest, inputHash: string): Promise<Omit<CreateLibraryResult, "routing">> {
     const claim = await this.deps.store.intents.claim({
       tenantId,
       idempotencyKey: valid.idempotencyKey,
@@ -87,7 +94,7 @@ export class CreateLibrary {
   }
 
   /** Someone else holds the key: answer their library, or take over if they died. */
-  private async awaitOther(intent: CreateIntent, valid: ValidCreateRequest, inputHash: string): Promise<CreateLibraryResult> {
+  private async awaitOther(intent: CreateIntent, valid: ValidCreateRequest, inputHash: string): Promise<Omit<CreateLibraryResult, "routing">> {
     if (intent.inputHash !== inputHash) throw keyReused(valid.idempotencyKey);
     const pollMs = this.deps.pollIntervalMs ?? 50;
     let current: CreateIntent | null = intent;
@@ -129,6 +136,7 @@ export class CreateLibrary {
     // ICE takes no Config: a library with one may fall back only to MPS.
     const usable = valid.config === null ? candidates : candidates.filter((backend) => backend !== "ICE");
     let lastError: unknown;
+    const quotaRefusals: GatewayError[] = [];
     for (const backend of usable) {
       await this.deps.store.intents.markCalling(intent.id, backend);
       let created: BackendLibrary;
@@ -137,7 +145,11 @@ export class CreateLibrary {
       } catch (error) {
         lastError = error;
         // Quota on the routed backend: the next candidate (the fallback) takes it.
-        if (error instanceof GatewayError && error.code === "QUOTA_EXCEEDED") continue;
+        if (error instanceof GatewayError && error.code === "QUOTA_EXCEEDED") {
+          quotaRefusals.push(error);
+          lastError = quotaRefusals.length > 1 ? everyQuotaUsedUp(valid, quotaRefusals) : error;
+          continue;
+        }
         if (error instanceof GatewayError && error.details.mayHaveTakenEffect) {
           const landed = await this.lookAfterAmbiguousCall({ ...intent, backend }, valid);
           if (landed) return landed;
@@ -234,6 +246,21 @@ function keyReused(key: string | null): GatewayError {
     "IDEMPOTENCY_KEY_REUSED",
     `idempotencyKey "${key}" was already used for a different createFingerprintLibrary input; use a new key for a new library.`,
     { field: "idempotencyKey" },
+  );
+}
+
+/**
+ * The routed backend and the fallback both refused for quota: one answer that names both,
+ * so the caller is not told only about the fallback, which it never asked for.
+ */
+function everyQuotaUsedUp(valid: ValidCreateRequest, refusals: GatewayError[]): GatewayError {
+  const [routed, ...fallbacks] = refusals.map((refusal) => String(refusal.details.backend));
+  const references = refusals.map((refusal) => `${refusal.details.backend} code ${refusal.details.backendCode ?? "none"}, request id ${refusal.details.backendRequestId ?? "none"}`);
+  return new GatewayError(
+    "QUOTA_EXCEEDED",
+    `The library quota for this account is used up on ${routed}, where ${valid.model} libraries go, and on ${fallbacks.join(" and ")}, the fallback (${references.join("; ")}). ` +
+      `Delete a library on either service, or ask Alibaba Cloud to raise the quota.`,
+    { ...refusals[0]!.details },
   );
 }
 

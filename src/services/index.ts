@@ -6,7 +6,11 @@ import type { RoutingPolicy } from "../domain/routing.js";
 import type { Store } from "../store/ports.js";
 import { CreateLibrary } from "./create-library.js";
 import { CreateRecovery } from "./create-recovery.js";
+import { FileDeletion } from "./file-deletion.js";
+import { FileListing } from "./file-listing.js";
+import { JobCancel } from "./job-cancel.js";
 import { JobQueries } from "./job-queries.js";
+import { FirstJobCheck } from "./job-schedule.js";
 import { JobSubmitRecovery } from "./job-submit-recovery.js";
 import { LibraryLifecycle } from "./library-lifecycle.js";
 import { LibraryQueries } from "./library-queries.js";
@@ -14,6 +18,7 @@ import { createLiveReads, type LiveReads } from "./live-library-reader.js";
 import { SearchDuplicates } from "./search-duplicates.js";
 import { StatusRecorder } from "./status-recorder.js";
 import { JobSubmission } from "./submit-job.js";
+import { JobStatusRecorder } from "./job-status-recorder.js";
 
 export interface ServiceSettings {
   routing: RoutingPolicy;
@@ -34,11 +39,21 @@ export interface Services {
   queries: LibraryQueries;
   recovery: CreateRecovery;
   recorder: StatusRecorder;
+  /** A library's stored media, read live from its backend (FingerprintLibrary.files). */
+  files: FileListing;
+  /** deleteFingerprintFiles: ICE at once, MPS through DELETE_FILES jobs. */
+  fileDeletion: FileDeletion;
+  /** cancelFingerprintJob (ICE, while QUEUED). */
+  jobCancel: JobCancel;
   /** Fingerprint jobs: submit (with its crash recovery), duplicate searches, reads. */
   jobs: JobSubmission;
   jobRecovery: JobSubmitRecovery;
+  /** When a new job is first read; the gateway hands it the job watcher's schedule. */
+  firstJobCheck: FirstJobCheck;
   searches: SearchDuplicates;
   jobQueries: JobQueries;
+  /** The one writer of job status changes (the job watcher, cancel); the event relay listens to it. */
+  jobRecorder: JobStatusRecorder;
   /** Fresh batching readers; one set per request or watcher round, so batches never mix. */
   liveReads(): LiveReads;
   settings: ServiceSettings;
@@ -47,12 +62,14 @@ export interface Services {
 export function createServices(store: Store, accounts: BackendAccounts, settings: ServiceSettings, log: Logger): Services {
   const recorder = new StatusRecorder(store);
   const recovery = new CreateRecovery(store, accounts, log, recorder);
-  const jobRecovery = new JobSubmitRecovery(store, accounts, log);
+  const firstJobCheck = new FirstJobCheck();
+  const jobRecovery = new JobSubmitRecovery(store, accounts, log, firstJobCheck);
   // Jobs share the creates' timing settings: the same idempotency machinery, the same backends.
   const jobs = new JobSubmission({
     store,
     accounts,
     recovery: jobRecovery,
+    firstCheck: firstJobCheck,
     staleAfterMs: settings.createIntentStaleMs,
     ambiguousGraceMs: settings.createRetryGraceMs,
     log,
@@ -60,15 +77,20 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
   return {
     jobs,
     jobRecovery,
+    firstJobCheck,
     searches: new SearchDuplicates(store, jobs),
     jobQueries: new JobQueries(store),
     store,
     accounts,
     backends: accounts.default,
     recorder,
+    jobRecorder: new JobStatusRecorder(store),
     recovery,
     settings,
     queries: new LibraryQueries(store),
+    files: new FileListing(accounts),
+    fileDeletion: new FileDeletion({ store, jobs: store.jobs, accounts, log }),
+    jobCancel: new JobCancel({ jobs: store.jobs, accounts }),
     lifecycle: new LibraryLifecycle({
       store,
       accounts,

@@ -27,9 +27,9 @@ export class JobQueries {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** A search's jobs, in the order of its libraries. */
+  /** A search's submitted jobs, in the order of its libraries (a PENDING or REFUSED submit is not a job yet). */
   async jobsOfSearch(tenantId: string, search: DuplicateSearch): Promise<FingerprintJob[]> {
-    const jobs = await this.store.jobs.listBySearch(tenantId, search.id);
+    const jobs = (await this.store.jobs.listBySearch(tenantId, search.id)).filter((job) => job.submitState === "SUBMITTED");
     const order = new Map(search.libraryIds.map((id, i) => [id, i]));
     return jobs.sort((a, b) => (order.get(a.libraryId) ?? 0) - (order.get(b.libraryId) ?? 0));
   }

@@ -17,7 +17,7 @@ import type { Logger } from "pino";
 import { SAVE_TYPES, type FingerprintJob, type JobMode } from "../domain/job.js";
 import type { BackendAccounts } from "../backends/index.js";
 import type { Store } from "../store/ports.js";
-import { firstCheckAt } from "./job-schedule.js";
+import type { FirstJobCheck } from "./job-schedule.js";
 
 /** How far the backend's clock may be from ours when looking for a job by its creation time. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -41,6 +41,7 @@ export class JobSubmitRecovery {
     private readonly store: Store,
     private readonly accounts: BackendAccounts,
     private readonly log: Pick<Logger, "info" | "warn">,
+    private readonly firstCheck: FirstJobCheck,
   ) {}
 
   /** Looks for the backend job of a PENDING row whose submit may have reached the backend. */
@@ -67,7 +68,7 @@ export class JobSubmitRecovery {
     const lookup = await this.lookup(job);
     if (lookup.kind === "found") {
       this.log.warn({ jobId: job.id, backend: job.backend, backendJobId: lookup.backendJobId }, "adopting a job an interrupted submit made");
-      return { job: await this.store.jobs.markSubmitted(job.id, lookup.backendJobId, firstCheckAt(job.model)), lookup };
+      return { job: await this.store.jobs.markSubmitted(job.id, lookup.backendJobId, this.firstCheck.at(job)), lookup };
     }
     if (lookup.kind === "absent") await this.store.jobs.markRefused(job.id, absentCode, absentMessage);
     return { job, lookup };

@@ -25,7 +25,12 @@ export class LibraryQueries {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async page(tenantId: string, args: { first?: number | null; after?: string | null; filter?: LibraryFilter | null }): Promise<LibraryPageResult> {
+  /** `want.totalCount`: the caller will read totalCount, so the store may count with the page. */
+  async page(
+    tenantId: string,
+    args: { first?: number | null; after?: string | null; filter?: LibraryFilter | null },
+    want: { totalCount?: boolean } = {},
+  ): Promise<LibraryPageResult> {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
       throw badInput("first", `first must be between 0 and ${MAX_PAGE_SIZE}; got ${first}.`);
@@ -41,14 +46,15 @@ export class LibraryQueries {
       }
     }
     if (filter.region !== undefined) requireStorable("region", filter.region);
-    const page = await this.store.libraries.list(tenantId, filter, first, after);
+    const page = await this.store.libraries.list(tenantId, filter, first, after, want);
+    const counted = page.totalCount;
     return {
       items: page.items,
       hasNextPage: page.hasNextPage,
       // Forward-only pagination: a page after a cursor always has one before it.
       hasPreviousPage: after !== undefined,
-      // Counted only when the client asks for totalCount.
-      totalCount: () => this.store.libraries.count(tenantId, filter),
+      // Counted only when the client asks for totalCount: with the page when it said so up front.
+      totalCount: () => (counted !== undefined ? Promise.resolve(counted) : this.store.libraries.count(tenantId, filter)),
     };
   }
 }

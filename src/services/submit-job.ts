@@ -20,7 +20,7 @@ import type { BackendJobRequest } from "../backends/content-port.js";
 import { isDatabaseUnavailable } from "../store/database-failure.js";
 import type { Store } from "../store/ports.js";
 import type { JobSubmitRecovery } from "./job-submit-recovery.js";
-import { firstCheckAt } from "./job-schedule.js";
+import type { FirstJobCheck } from "./job-schedule.js";
 
 export interface SubmitJobResult {
   job: FingerprintJob;
@@ -31,6 +31,8 @@ export interface JobSubmissionDeps {
   store: Store;
   accounts: BackendAccounts;
   recovery: JobSubmitRecovery;
+  /** When the watcher first reads a new job. */
+  firstCheck: FirstJobCheck;
   /** How long a PENDING row may stay untouched before another caller may take it over. */
   staleAfterMs: number;
   /** After an unanswered submit, how long to wait before looking for its job (see CreateLibraryDeps.ambiguousGraceMs). */
@@ -147,7 +149,7 @@ export class JobSubmission {
       return this.refuse(row, submitRefusal(error));
     }
     try {
-      return await this.deps.store.jobs.markSubmitted(row.id, backendJobId, firstCheckAt(library.model));
+      return await this.deps.store.jobs.markSubmitted(row.id, backendJobId, this.deps.firstCheck.at(row));
     } catch (error) {
       this.deps.log?.error({ jobId: row.id, backend: library.backend, backendJobId, err: error }, "could not record a job the backend accepted");
       // The row stays PENDING; the recovery sweep finds the job where the service allows it (MPS).

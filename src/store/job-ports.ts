@@ -72,7 +72,11 @@ export interface JobTransitionResult {
 }
 
 export interface JobRepository {
-  /** SUBMITTED jobs only (the API's view); another tenant's id is simply absent. */
+  /**
+   * The API's view: SUBMITTED jobs of kind FINGERPRINT only (DELETE_FILES rows are the
+   * watcher's bookkeeping; read them with findRow). Another tenant's id is simply absent.
+   * The same holds for findManyByIds, list and count.
+   */
   findById(tenantId: string, id: string): Promise<FingerprintJob | null>;
   findManyByIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]>;
   /** Any submit state, any tenant: recovery and the service's own bookkeeping. */
@@ -80,6 +84,10 @@ export interface JobRepository {
   list(tenantId: string, filter: JobFilter, first: number, after?: JobCursor): Promise<JobPage>;
   /** Exact, from JobCount (kept by triggers), never a scan of the jobs. */
   count(tenantId: string, filter: JobFilter): Promise<number>;
+  /**
+   * A search's FINGERPRINT jobs in every submit state (PENDING, REFUSED too: the search's
+   * service tells them apart by submitState), in (createdAt, id) order.
+   */
   listBySearch(tenantId: string, searchId: string): Promise<FingerprintJob[]>;
 
   /**
@@ -105,7 +113,7 @@ export interface JobRepository {
   /** The watcher's work list: SUBMITTED, unfinished jobs of these shards, due, oldest first. */
   dueForCheck(shards: readonly number[], now: Date, limit: number): Promise<WatchedJob[]>;
   scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void>;
-  /** For the metrics gauge: jobs per backend and status, all tenants (SUBMITTED only). */
+  /** For the metrics gauge: jobs per backend and status, all tenants, as count() counts them (from JobCount). */
   countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: JobStatus; count: number }>>;
 }
 

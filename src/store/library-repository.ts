@@ -8,8 +8,9 @@
  *
  * The hot reads (a page, and libraries by id for the request's DataLoader) skip Prisma and run
  * prepared statements on the driver (hot-reads.ts), and so does totalCount (library-counts.ts:
- * trigger-kept counts per tenant, backend, model, status and region); everything else goes
- * through Prisma.
+ * trigger-kept counts per tenant, backend, model, status and region). A page asked for with its
+ * totalCount under a name filter reads both in one statement (hot-reads.ts, countedPage).
+ * Everything else goes through Prisma.
  *
  * Status changes the watcher and refreshes observe go through `transition`, a compare-and-set
  * that writes the row and appends its LibraryEvent in one transaction. updatedAt is always
@@ -94,10 +95,25 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return { assigned, conflicts };
   }
 
-  async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage> {
+  async list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor, want?: { totalCount?: boolean }): Promise<LibraryPage> {
     if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
-    const rows = await this.hot.page(tenantId, filter, first + 1, after);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+    if (!want?.totalCount) {
+      const rows = await this.hot.page(tenantId, filter, first + 1, after);
+      return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+    }
+    if (!filter.nameContains) {
+      // The count is a sum over "LibraryCount": cheap on its own, so the two run side by side.
+      const [rows, totalCount] = await Promise.all([this.hot.page(tenantId, filter, first + 1, after), this.counts.count(tenantId, filter)]);
+      return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    }
+    // A name filter's matches come from the trigram index (PostgreSQL) or a read of the tenant's
+    // rows (SQLite), for the page and the count alike: one statement reads them once for both.
+    const { libraries, total } = await this.hot.countedPage(tenantId, filter, first + 1, after);
+    return {
+      items: libraries.slice(0, first),
+      hasNextPage: libraries.length > first,
+      totalCount: total ?? (await this.counts.count(tenantId, filter)),
+    };
   }
 
   async scanAll(afterId: string | null, limit: number): Promise<Library[]> {

@@ -26,6 +26,8 @@ export interface LibraryCursor {
 export interface LibraryPage {
   items: Library[];
   hasNextPage: boolean;
+  /** How many libraries match the filter on all pages; only when list() was asked for it. */
+  totalCount?: number;
 }
 
 export type NewLibrary = Omit<Library, "id" | "createdAt" | "updatedAt" | "deleteJobId" | "activatedAt"> & {
@@ -54,7 +56,11 @@ export interface LibraryRepository {
    * for in. Callers compare `tenantId` before answering anything about it.
    */
   findByBackendId(account: string, backend: FingerprintBackend, backendLibraryId: string): Promise<Library | null>;
-  list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor): Promise<LibraryPage>;
+  /**
+   * A keyset page; with `want.totalCount`, also the exact count of all matches, read with the
+   * page where that is cheaper than count() after it (a name filter: one pass over its matches).
+   */
+  list(tenantId: string, filter: LibraryFilter, first: number, after?: LibraryCursor, want?: { totalCount?: boolean }): Promise<LibraryPage>;
   /**
    * Every tenant's libraries, every status, ordered by id, those with id > `afterId` (all
    * when null), at most `limit`: the reconciler's walk over the whole registry (id is the

@@ -51,6 +51,8 @@ describe("fingerprintLibraries", () => {
 
     const byName = await listAll(3, { nameContains: "special" });
     expect(byName.seen).toEqual(ids.filter((_, i) => i % 3 === 0));
+    // The last page's, read with it (one statement for a name filter).
+    expect(byName.totalCount).toBe(5);
 
     expect((await listAll(10, { status: "ACTIVE" })).seen).toEqual([]);
     expect((await listAll(10, { status: "OFFLINE", region: "cn-shanghai" })).seen).toEqual(ids);

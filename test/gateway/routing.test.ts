@@ -61,18 +61,40 @@ describe("createFingerprintLibrary routing", () => {
     const first = await create(harness, { name: "one", model: "VIDEO" });
     const second = await create(harness, { name: "two", model: "VIDEO" });
     expect(first.data!.createFingerprintLibrary.library.backend).toBe("ICE");
+    expect(first.data!.createFingerprintLibrary.routing).toEqual({ backend: "ICE", reason: "MODEL_ROUTE", explanation: "VIDEO libraries go to ICE." });
     expect(second.errors).toBeUndefined();
     expect(second.data!.createFingerprintLibrary.library).toMatchObject({ backend: "MPS", model: "VIDEO" });
+    // The answer says the library is not where VIDEO libraries usually go, and why.
+    expect(second.data!.createFingerprintLibrary.routing).toEqual({
+      backend: "MPS",
+      reason: "QUOTA_FALLBACK",
+      explanation: "VIDEO libraries go to ICE, but ICE's library quota for this account was used up, so this one was created on MPS.",
+    });
 
     const third = await create(harness, { name: "three", model: "VIDEO" });
     expect(codes(third)).toEqual(["QUOTA_EXCEEDED"]);
-    expect(third.errors![0].message).toMatch(/quota/i);
+    // One sentence naming both services, the routed one first, each with its request id.
+    const message = third.errors![0].message;
+    expect(message).toMatch(/^The library quota for this account is used up on ICE, where VIDEO libraries go, and on MPS, the fallback \(ICE code \S+, request id \S+; MPS code \S+, request id \S+\)\. Delete a library on either service, or ask Alibaba Cloud to raise the quota\.$/);
+    expect(message).not.toMatch(/\.\.|\. \./);
+    expect(third.errors![0].extensions).toMatchObject({ code: "QUOTA_EXCEEDED", backend: "ICE" });
+  });
+
+  it("says REQUESTED when the input named the backend, also on a replay", async () => {
+    harness = await startHarness();
+    const input = { name: "named", model: "VIDEO" as const, backend: "MPS" as const, idempotencyKey: "routing-requested-1" };
+    for (const replayed of [false, true]) {
+      const response = await create(harness, input);
+      expect(response.data!.createFingerprintLibrary).toMatchObject({ replayed, routing: { backend: "MPS", reason: "REQUESTED", explanation: "The request named MPS." } });
+    }
   });
 
   it("answers QUOTA_EXCEEDED without fallback when fallback is off or the backend was forced", async () => {
     harness = await startHarness({ emulator: { libraryQuota: 1 }, env: { ROUTING_FALLBACK_ON_QUOTA: "false" } });
     await create(harness, { name: "one", model: "VIDEO" });
-    expect(codes(await create(harness, { name: "two", model: "VIDEO" }))).toEqual(["QUOTA_EXCEEDED"]);
+    const refused = await create(harness, { name: "two", model: "VIDEO" });
+    expect(codes(refused)).toEqual(["QUOTA_EXCEEDED"]);
+    expect(refused.errors![0].message).toMatch(/^ICE's library quota for this account is used up \(ICE code \S+, request id \S+\)\. Delete a library or ask Alibaba Cloud to raise the quota\.$/);
     await create(harness, { name: "m", model: "IMAGE" });
     expect(codes(await create(harness, { name: "forced", model: "AUDIO", backend: "MPS" }))).toEqual(["QUOTA_EXCEEDED"]);
     expect(harness.emulator.control.state().libraries).toHaveLength(2);

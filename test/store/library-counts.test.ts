@@ -78,6 +78,8 @@ describe.each(databaseKinds)("library counts on $name", (kind: DatabaseKind) => 
           (!filter.nameContains || l.name.toLowerCase().includes(filter.nameContains.toLowerCase())),
       ).length;
       expect(await store.libraries.count(tenantId, filter), JSON.stringify(filter)).toBe(want);
+      // The same count read with a page (list's totalCount), which for a name filter is one statement.
+      expect((await store.libraries.list(tenantId, filter, 3, undefined, { totalCount: true })).totalCount, `list ${JSON.stringify(filter)}`).toBe(want);
     }
   }
 
@@ -179,6 +181,57 @@ describe.each(databaseKinds)("library counts on $name", (kind: DatabaseKind) => 
       const page = await store.libraries.list(tenant, { nameContains: term }, 50);
       expect(page.items.length, `page of ${term}`).toBe(want);
       expect(await store.libraries.count(tenant, { nameContains: term }), `count of ${term}`).toBe(want);
+      const counted = await store.libraries.list(tenant, { nameContains: term }, 50, undefined, { totalCount: true });
+      expect(counted.items, `counted page of ${term}`).toEqual(page.items);
+      expect(counted.totalCount, `counted total of ${term}`).toBe(want);
     }
+  });
+
+  it("reads a name filter's pages with their totalCount: the same pages, a count of every page, escaping as the count does", async () => {
+    const tenant = "tenant-counted-pages";
+    const term = "5%_\\";
+    // 7 names that hold the term literally; decoys each match a LIKE pattern that forgot to
+    // escape one of its characters ("%", "_" or "\"), or matches only in another tenant.
+    const matching = Array.from({ length: 7 }, (_, i) => `A5%_\\b ${i}`);
+    const decoys = ["A5x_\\b", "A5%x\\b", "A5%_b", "A5%_xb", "A5_%\\b", "plain"];
+    for (let i = 0; i < Math.max(matching.length, decoys.length); i++) {
+      if (matching[i]) await store.libraries.insert(newLibrary({ tenantId: tenant, name: matching[i], status: i % 2 ? "ACTIVE" : "OFFLINE" }));
+      if (decoys[i]) await store.libraries.insert(newLibrary({ tenantId: tenant, name: decoys[i] }));
+    }
+    await store.libraries.insert(newLibrary({ tenantId: "tenant-counted-other", name: matching[0] }));
+
+    for (const filter of [{ nameContains: term }, { nameContains: term.toLowerCase(), status: "ACTIVE" as const }, { nameContains: "b 6" }]) {
+      const want = await store.libraries.count(tenant, filter);
+      const plain: Library[] = [];
+      const counted: Library[] = [];
+      let after: Library | undefined;
+      for (let pages = 0; ; pages++) {
+        const cursor = after && { createdAt: after.createdAt, id: after.id };
+        const page = await store.libraries.list(tenant, filter, 3, cursor, { totalCount: true });
+        const reference = await store.libraries.list(tenant, filter, 3, cursor);
+        expect(page.items, `page ${pages} of ${JSON.stringify(filter)}`).toEqual(reference.items);
+        expect(page.hasNextPage).toBe(reference.hasNextPage);
+        // Every page says the count of all pages, not of what follows its cursor.
+        expect(page.totalCount, `totalCount on page ${pages} of ${JSON.stringify(filter)}`).toBe(want);
+        plain.push(...reference.items);
+        counted.push(...page.items);
+        if (!page.hasNextPage) break;
+        after = page.items.at(-1);
+      }
+      expect(counted).toEqual(plain);
+      expect(counted.length, JSON.stringify(filter)).toBe(want);
+      expect(counted.every((l) => l.name.toLowerCase().includes(filter.nameContains.toLowerCase()))).toBe(true);
+    }
+    expect(await store.libraries.count(tenant, { nameContains: term })).toBe(7);
+    expect(await store.libraries.count(tenant, { nameContains: term, status: "ACTIVE" })).toBe(3);
+
+    // A page after the last match has no row to carry the count: it is counted on its own.
+    const all = await store.libraries.list(tenant, { nameContains: term }, 50);
+    const last = all.items.at(-1)!;
+    const beyond = await store.libraries.list(tenant, { nameContains: term }, 3, { createdAt: last.createdAt, id: last.id }, { totalCount: true });
+    expect(beyond).toEqual({ items: [], hasNextPage: false, totalCount: 7 });
+    // No match at all, and a page of size 0 (it still reads one row to learn hasNextPage).
+    expect(await store.libraries.list(tenant, { nameContains: "nowhere" }, 3, undefined, { totalCount: true })).toEqual({ items: [], hasNextPage: false, totalCount: 0 });
+    expect(await store.libraries.list(tenant, { nameContains: term }, 0, undefined, { totalCount: true })).toEqual({ items: [], hasNextPage: true, totalCount: 7 });
   });
 });

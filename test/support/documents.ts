@@ -5,18 +5,22 @@
  * checks the variables and types the result.
  */
 export {
+  CancelJobDocument as CANCEL,
   CreateLibraryDocument as CREATE,
   DeleteLibraryDocument as DELETE,
+  DeleteLibraryFilesDocument as DELETE_FILES,
   GetLibraryDocument as GET,
   ImportLibraryDocument as IMPORT,
   JobFinishedDocument as JOB_FINISHED,
   LibraryActivatedDocument as ACTIVATED,
   LibraryStatusChangedDocument as STATUS_CHANGED,
   ListLibrariesDocument as LIST,
+  ListLibraryFilesDocument as FILES,
   RefreshLibraryDocument as REFRESH,
 } from "../../src/client/generated/operations.js";
 export type {
   CreateFingerprintLibraryInput,
   LibraryEventFieldsFragment as LibraryEvent,
   LibraryFieldsFragment as Library,
+  ListLibraryFilesQuery,
 } from "../../src/client/generated/operations.js";

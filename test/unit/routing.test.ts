@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ROUTING_POLICY, candidateBackends } from "../../src/domain/routing.js";
+import { DEFAULT_ROUTING_POLICY, candidateBackends, explainRouting } from "../../src/domain/routing.js";
 
 describe("candidateBackends", () => {
   it.each([
@@ -23,5 +23,28 @@ describe("candidateBackends", () => {
   it("follows a configured route", () => {
     const policy = { ...DEFAULT_ROUTING_POLICY, modelBackends: { ...DEFAULT_ROUTING_POLICY.modelBackends, VIDEO: "MPS" as const } };
     expect(candidateBackends(policy, "VIDEO")).toEqual(["MPS", "ICE"]);
+  });
+});
+
+describe("explainRouting", () => {
+  it("says MODEL_ROUTE when the library is where its model goes", () => {
+    expect(explainRouting(DEFAULT_ROUTING_POLICY, "IMAGE", null, "MPS")).toEqual({ backend: "MPS", reason: "MODEL_ROUTE", explanation: "IMAGE libraries go to MPS." });
+  });
+
+  it("says QUOTA_FALLBACK, naming both services, when it is not", () => {
+    expect(explainRouting(DEFAULT_ROUTING_POLICY, "VIDEO", undefined, "MPS")).toMatchObject({ backend: "MPS", reason: "QUOTA_FALLBACK" });
+    expect(explainRouting(DEFAULT_ROUTING_POLICY, "TEXT", undefined, "ICE").explanation).toBe(
+      "TEXT libraries go to MPS, but MPS's library quota for this account was used up, so this one was created on ICE.",
+    );
+  });
+
+  it("says REQUESTED for an explicit backend, even one the policy would not pick", () => {
+    expect(explainRouting(DEFAULT_ROUTING_POLICY, "VIDEO", "MPS", "MPS")).toEqual({ backend: "MPS", reason: "REQUESTED", explanation: "The request named MPS." });
+    expect(explainRouting(DEFAULT_ROUTING_POLICY, "VIDEO", "ICE", "ICE").reason).toBe("REQUESTED");
+  });
+
+  it("follows a configured route", () => {
+    const policy = { ...DEFAULT_ROUTING_POLICY, modelBackends: { ...DEFAULT_ROUTING_POLICY.modelBackends, AUDIO: "MPS" as const } };
+    expect(explainRouting(policy, "AUDIO", null, "MPS").reason).toBe("MODEL_ROUTE");
   });
 });

@@ -7,16 +7,13 @@
  * `_service` and gets inline traces.
  */
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { composeServices } from "@apollo/composition";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { toGlobalId } from "../../src/graphql/global-id.js";
 import { CREATE } from "../support/documents.js";
 import { startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
+import { composeSupergraph, startUsageSubgraph, type UsageSubgraph } from "../support/usage-subgraph.js";
 import { openSocket, wsExecute, type SocketClient } from "../support/ws-operation.js";
 
 const ROUTER_SECRET = "router-secret-for-the-federation-test-0123456789";
@@ -25,33 +22,10 @@ const SDL = `{ _service { sdl } }`;
 
 let h: Harness;
 const sockets: SocketClient[] = [];
-const libraryIds: string[] = [];
 
-// The second subgraph: how often each library was used, which only it knows.
-const usageTypeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-
-  type FingerprintLibrary @key(fields: "id") {
-    id: ID!
-    "How many fingerprint jobs used the library."
-    usageCount: Int!
-  }
-
-  type Query {
-    "The libraries used most, most used first."
-    mostUsedLibraries(first: Int!): [FingerprintLibrary!]!
-  }
-`);
-const usageOf = (id: string) => 100 - libraryIds.indexOf(id);
-/** The representations of each `_entities` request the usage subgraph answered. */
-const usageEntityCalls: number[] = [];
-const countEntities: ApolloServerPlugin = {
-  async requestDidStart({ request }) {
-    if (request.query?.includes("_entities")) usageEntityCalls.push((request.variables?.representations as unknown[]).length);
-  },
-};
-let usage: ApolloServer;
-let usageUrl: string;
+// The second subgraph (test/support/usage-subgraph.ts): how often each library was used.
+let usage: UsageSubgraph;
+const libraryIds = (): string[] => usage.libraryIds;
 
 let router: ApolloServer;
 let routerUrl: string;
@@ -70,36 +44,17 @@ const asRouter = { [ROUTER_HEADER]: ROUTER_SECRET };
 
 beforeAll(async () => {
   h = await startHarness({ env: { ROUTER_SECRET }, emulator: { activationDelayMs: 3_600_000, libraryQuota: 100 } });
+  usage = await startUsageSubgraph();
   for (const [i, model] of (["VIDEO", "AUDIO", "IMAGE", "TEXT", "VIDEO", "IMAGE"] as const).entries()) {
     const response = await h.gql(CREATE, { input: { name: `library-${i}`, model } });
     expect(response.errors).toBeUndefined();
-    libraryIds.push(response.data!.createFingerprintLibrary.library.id);
+    usage.libraryIds.push(response.data!.createFingerprintLibrary.library.id);
   }
-
-  usage = new ApolloServer({
-    schema: buildSubgraphSchema({
-      typeDefs: usageTypeDefs,
-      resolvers: {
-        Query: { mostUsedLibraries: (_: unknown, { first }: { first: number }) => libraryIds.slice(0, first).map((id) => ({ id })) },
-        FingerprintLibrary: {
-          __resolveReference: ({ id }: { id: string }) => ({ id, usageCount: usageOf(id) }),
-          usageCount: ({ id }: { id: string }) => usageOf(id),
-        },
-      } as any,
-    }),
-    plugins: [countEntities, ApolloServerPluginInlineTraceDisabled()],
-  });
-  usageUrl = (await startStandaloneServer(usage, { listen: { port: 0, host: "127.0.0.1" } })).url;
 
   // What a supergraph build (rover supergraph compose) reads from this subgraph.
   const service = await direct<{ _service: { sdl: string } }>(SDL, asRouter);
   expect(service.errors).toBeUndefined();
-  const composed = composeServices([
-    { name: "fingerprints", typeDefs: parse(service.data!._service.sdl), url: h.gateway.graphqlUrl },
-    { name: "usage", typeDefs: usageTypeDefs, url: usageUrl },
-  ]);
-  expect(composed.errors).toBeUndefined();
-  supergraphSdl = composed.supergraphSdl!;
+  supergraphSdl = composeSupergraph(service.data!._service.sdl, h.gateway.graphqlUrl, usage.url);
 
   // The router sends the secret to this subgraph on every request (Apollo Router: a
   // `headers` insert rule; Hive Gateway: transportEntries headers; see docs/security.md).
@@ -136,11 +91,11 @@ describe("the subgraph", () => {
     expect(supergraphSdl).toContain("usageCount");
   });
 
-  it("answers _entities for many representations with one registry query, null for ids it does not have", async () => {
+  it("answers _entities for many representations with one registry query; an id it does not have is null with NOT_FOUND", async () => {
     const findManyByIds = vi.spyOn(h.gateway.services.store.libraries, "findManyByIds");
     try {
       const representations = [
-        ...libraryIds.slice(0, 3).map((id) => ({ __typename: "FingerprintLibrary", id })),
+        ...libraryIds().slice(0, 3).map((id) => ({ __typename: "FingerprintLibrary", id })),
         { __typename: "FingerprintLibrary", id: toGlobalId("FingerprintLibrary", "00000000-0000-4000-8000-000000000000") },
         { __typename: "FingerprintLibrary", id: "not-a-global-id" },
       ];
@@ -148,11 +103,17 @@ describe("the subgraph", () => {
         `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on FingerprintLibrary { id name } } }`,
         { representations },
       );
-      expect(response.errors).toBeUndefined();
+      // The subgraph spec: an entry with no entity is null. The error beside it, at its
+      // index, tells a router why, instead of a null it could only call an internal error.
+      const errors = (response.errors ?? []).map((error) => [error.extensions?.code, error.path]);
+      expect(errors.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+        ["NOT_FOUND", ["_entities", 3]],
+        ["NOT_FOUND", ["_entities", 4]],
+      ]);
       expect(response.data!._entities).toEqual([
-        { id: libraryIds[0], name: "library-0" },
-        { id: libraryIds[1], name: "library-1" },
-        { id: libraryIds[2], name: "library-2" },
+        { id: libraryIds()[0], name: "library-0" },
+        { id: libraryIds()[1], name: "library-1" },
+        { id: libraryIds()[2], name: "library-2" },
         null,
         null,
       ]);
@@ -166,14 +127,14 @@ describe("the subgraph", () => {
 
 describe("through a router, with a second subgraph that extends FingerprintLibrary", () => {
   it("reads fields of both subgraphs for a page of libraries, the other subgraph's in one _entities batch", async () => {
-    usageEntityCalls.length = 0;
+    usage.entityCalls.length = 0;
     const response = await viaRouter(`{ fingerprintLibraries(first: 5) { totalCount nodes { id name model usageCount } } }`);
     expect(response.errors).toBeUndefined();
     expect(response.data.fingerprintLibraries.totalCount).toBe(6);
     expect(response.data.fingerprintLibraries.nodes).toEqual(
-      libraryIds.slice(0, 5).map((id, i) => ({ id, name: `library-${i}`, model: ["VIDEO", "AUDIO", "IMAGE", "TEXT", "VIDEO"][i], usageCount: 100 - i })),
+      libraryIds().slice(0, 5).map((id, i) => ({ id, name: `library-${i}`, model: ["VIDEO", "AUDIO", "IMAGE", "TEXT", "VIDEO"][i], usageCount: 100 - i })),
     );
-    expect(usageEntityCalls).toEqual([5]);
+    expect(usage.entityCalls).toEqual([5]);
   });
 
   it("resolves this subgraph's fields for libraries the other subgraph names, in one registry query", async () => {
@@ -182,7 +143,7 @@ describe("through a router, with a second subgraph that extends FingerprintLibra
       const response = await viaRouter(`{ mostUsedLibraries(first: 4) { id usageCount name backend status } }`);
       expect(response.errors).toBeUndefined();
       expect(response.data.mostUsedLibraries).toEqual(
-        libraryIds.slice(0, 4).map((id, i) => ({ id, usageCount: 100 - i, name: `library-${i}`, backend: ["ICE", "ICE", "MPS", "MPS"][i], status: "OFFLINE" })),
+        libraryIds().slice(0, 4).map((id, i) => ({ id, usageCount: 100 - i, name: `library-${i}`, backend: ["ICE", "ICE", "MPS", "MPS"][i], status: "OFFLINE" })),
       );
       // Four references, one _entities call, one DataLoader batch, one query.
       expect(findManyByIds).toHaveBeenCalledTimes(1);

@@ -8,14 +8,14 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, browserAvailable, buildGraphiql, launchBrowser, type Browser } from "../support/browser.js";
-import { CREATE, REFRESH } from "../support/documents.js";
 import { eventually, startHarness, type Harness } from "../support/gateway-harness.js";
 
 let h: Harness;
 beforeAll(async () => {
   buildGraphiql();
-  // Libraries stay OFFLINE until a test activates them on the emulator.
-  h = await startHarness({ emulator: { activationDelayMs: 3_600_000, activationJitterMs: 0 } });
+  // New libraries turn ACTIVE on the emulator after a few seconds, as its default does, so
+  // the subscription example's "wait" is real (the activation watcher notices).
+  h = await startHarness({ emulator: { activationDelayMs: 2_000, activationJitterMs: 0 } });
 });
 afterAll(() => h?.close());
 
@@ -90,16 +90,21 @@ if (browserAvailable("GraphiQL in chromium")) {
     const pageErrors: string[] = [];
     const cspViolations: string[] = [];
 
+    /** Every page's requests, sockets, errors and policy violations, for the last test. */
+    const watch = (watched: Page) => {
+      watched.on("request", (request) => requests.push({ url: request.url(), method: request.method(), authorization: request.headers()["authorization"] }));
+      watched.on("websocket", (socket) => webSockets.push(socket.url()));
+      watched.on("pageerror", (error) => pageErrors.push(error.message));
+      // Chromium reports each Content Security Policy violation on the console.
+      watched.on("console", (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+      });
+    };
+
     beforeAll(async () => {
       browser = await launchBrowser();
       page = browser.context.pages()[0] ?? (await browser.context.newPage());
-      page.on("request", (request) => requests.push({ url: request.url(), method: request.method(), authorization: request.headers()["authorization"] }));
-      page.on("websocket", (socket) => webSockets.push(socket.url()));
-      page.on("pageerror", (error) => pageErrors.push(error.message));
-      // Chromium reports each Content Security Policy violation on the console.
-      page.on("console", (message) => {
-        if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-      });
+      watch(page);
       await browser.context.addInitScript(() => {
         // Runs in the page: the DOM's `document`, which this Node project's types do not declare.
         const page = (globalThis as unknown as { document: { addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void): void } }).document;
@@ -119,6 +124,35 @@ if (browserAvailable("GraphiQL in chromium")) {
       await page.locator(".graphiql-tab-button", { hasText: name }).click();
       await humanPause();
     };
+    const visibleTool = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
+    /** Libraries the create example made, oldest first. */
+    const created: string[] = [];
+    const expectInstructions = async (words: string) => expect(await editorText(".graphiql-query-editor")).toContain(words);
+    /** Changes the operation in the editor, as a person typing would. */
+    const editQuery = async (change: (text: string) => string) => {
+      const before = await editorText(".graphiql-query-editor");
+      const after = change(before);
+      expect(after).not.toBe(before);
+      await editor(".graphiql-query-editor").evaluate((element: any, text: string) => element.CodeMirror.setValue(text), after);
+      await humanPause();
+      await editor(".graphiql-query-editor").click();
+    };
+    /** Runs the operation (`start` presses the key or the button) and answers its new response. */
+    const run = async (start: () => Promise<void>): Promise<any> => {
+      const before = await responseText();
+      await start();
+      return eventually(async () => {
+        const shown = await responseText();
+        if (shown === before || !shown.trim()) return null;
+        try {
+          return JSON.parse(shown);
+        } catch {
+          return null;
+        }
+      }, 15_000).catch(async (error) => {
+        throw new Error(`no new response; the response pane shows:\n${await responseText()}\n(${error.message})`);
+      });
+    };
     const waitForResponse = (contains: string, timeoutMs = 15_000) =>
       eventually(async () => (await responseText()).includes(contains), timeoutMs, 100).catch(async (error) => {
         throw new Error(`the response pane never showed ${contains}; it shows:\n${await responseText()}\n(${error.message})`);
@@ -132,58 +166,108 @@ if (browserAvailable("GraphiQL in chromium")) {
       expect(await page.locator(".graphiql-tab-button").allTextContents()).toEqual(["CreateLibrary", "ListLibraries", "LibraryActivated"]);
       expect(await editorText(".graphiql-query-editor")).toContain("mutation CreateLibrary {");
       await page.locator(".graphiql-editor-tools button", { hasText: "Headers" }).click();
-      expect(JSON.parse(await editorText(".graphiql-editor-tool .graphiql-editor:not(.hidden)"))).toEqual({ Authorization: "Bearer <your key>" });
+      expect(JSON.parse(await editorText(visibleTool))).toEqual({ Authorization: "Bearer <your key>" });
       await page.locator(".graphiql-editor-tools button", { hasText: "Variables" }).click();
       await page.screenshot({ path: join(ARTIFACTS, "graphiql-open.png") });
     });
 
-    it("runs the create example with Ctrl-Enter and the list example with the run button", { timeout: 60_000 }, async () => {
+    // Each example below is tried by doing what its own comment lines say, quoted here: if
+    // the words change, these steps must change with them.
+    it("CreateLibrary: each run creates a new library; with an idempotencyKey every run answers the same one", { timeout: 90_000 }, async () => {
+      await openTab("CreateLibrary");
+      await expectInstructions(
+        "# Each run creates a new library. To make a retry safe,\n# remove the # before idempotencyKey and pick a new key:\n# every run with that key answers the same library, with\n# replayed: true. Ctrl-Enter runs it",
+      );
+      // "Ctrl-Enter runs it" (in the editor), twice: two libraries.
       await editor(".graphiql-query-editor").click();
-      await page.keyboard.press("Control+Enter");
-      await waitForResponse('"createFingerprintLibrary"');
-      const created = JSON.parse(await responseText()).data.createFingerprintLibrary;
-      expect(created).toMatchObject({ replayed: false, library: { name: "trailers", model: "VIDEO", backend: "ICE", status: "OFFLINE" } });
+      const first = await run(() => page.keyboard.press("Control+Enter"));
+      const second = await run(() => page.keyboard.press("Control+Enter"));
+      for (const answer of [first, second]) {
+        expect(answer.data.createFingerprintLibrary).toMatchObject({
+          replayed: false,
+          routing: { backend: "ICE", reason: "MODEL_ROUTE" },
+          library: { name: "trailers", model: "VIDEO", backend: "ICE", status: "OFFLINE" },
+        });
+      }
+      expect(second.data.createFingerprintLibrary.library.id).not.toBe(first.data.createFingerprintLibrary.library.id);
       // The headers editor's contents went with the request.
       expect(requests.filter((r) => r.method === "POST" && r.url.endsWith("/graphql")).at(-1)?.authorization).toBe("Bearer <your key>");
 
-      await openTab("ListLibraries");
-      // Replaced in the editor as a person would (select all, paste): a query the examples do not have.
-      await editor(".graphiql-query-editor").click();
-      await page.keyboard.press("Control+A");
-      await page.keyboard.insertText("query OnlyIce {\n  fingerprintLibraries(filter: { backend: ICE }) {\n    totalCount\n    nodes { id name status }\n  }\n}\n");
-      await eventually(async () => (await page.locator(".graphiql-tab-active .graphiql-tab-button").textContent()) === "OnlyIce");
-      await humanPause();
-      await page.locator(".graphiql-execute-button").click();
-      await waitForResponse('"totalCount"');
-      expect(JSON.parse(await responseText())).toEqual({
-        data: { fingerprintLibraries: { totalCount: 1, nodes: [{ id: created.library.id, name: "trailers", status: "OFFLINE" }] } },
-      });
-      await page.screenshot({ path: join(ARTIFACTS, "graphiql-query.png") });
+      // "remove the # before idempotencyKey and pick a new key", then run it twice.
+      await editQuery((text) => text.replace('# idempotencyKey: "pick-a-new-key"', 'idempotencyKey: "my-first-key"'));
+      const keyed = await run(() => page.keyboard.press("Control+Enter"));
+      const again = await run(() => page.keyboard.press("Control+Enter"));
+      expect(keyed.data.createFingerprintLibrary.replayed).toBe(false);
+      expect(again.data.createFingerprintLibrary).toEqual({ ...keyed.data.createFingerprintLibrary, replayed: true });
+      created.push(...[first, second, keyed].map((answer) => answer.data.createFingerprintLibrary.library.id as string));
+      await page.screenshot({ path: join(ARTIFACTS, "graphiql-create.png") });
     });
 
-    it("runs the activation subscription over graphql-ws and shows the event when a library turns active", { timeout: 60_000 }, async () => {
+    it("ListLibraries: the registry oldest first; pageInfo.endCursor as after gives the next page", { timeout: 60_000 }, async () => {
+      await openTab("ListLibraries");
+      await expectInstructions('# The registry, oldest first, a page at a time: for the\n# next page, put pageInfo.endCursor in Variables as\n# "after" and run it again.');
+      const firstPage = (await run(() => page.locator(".graphiql-execute-button").click())).data.fingerprintLibraries;
+      expect(firstPage.totalCount).toBe(created.length);
+      expect(firstPage.nodes.map((node: { id: string }) => node.id)).toEqual(created);
+      expect(firstPage.pageInfo.hasNextPage).toBe(false);
+
+      // "put pageInfo.endCursor in Variables as "after" and run it again."
+      const variables = JSON.parse(await editorText(visibleTool));
+      await editor(visibleTool).evaluate((element: any, text: string) => element.CodeMirror.setValue(text), JSON.stringify({ ...variables, after: firstPage.pageInfo.endCursor }, null, 2));
+      const nextPage = (await run(() => page.locator(".graphiql-execute-button").click())).data.fingerprintLibraries;
+      expect(nextPage).toMatchObject({ totalCount: created.length, nodes: [], pageInfo: { hasNextPage: false } });
+    });
+
+    it("LibraryActivated: runs over graphql-ws and shows the event for a library created in a second window", { timeout: 90_000 }, async () => {
       await openTab("LibraryActivated");
-      expect(await editorText(".graphiql-query-editor")).toContain("subscription LibraryActivated");
+      await expectInstructions(
+        "# (over graphql-ws on /graphql). Run it and stay on this\n# tab: switching tabs stops it. Open this page in a second\n# browser tab or window and run CreateLibrary there\n# (without an idempotencyKey, or with a new one). The\n# event shows here when the library turns ACTIVE",
+      );
       const subscribersBefore = h.gateway.events.subscriberCount;
       await page.locator(".graphiql-execute-button").click();
       await eventually(async () => h.gateway.events.subscriberCount > subscribersBefore, 10_000).catch(async (error) => {
         throw new Error(`the subscription did not reach the gateway; the response pane shows:\n${await responseText()}\n(${error.message})`);
       });
 
-      // Another client creates a library; the emulator activates it; a refresh records it.
-      const created = await h.gql(CREATE, { input: { name: "goes-live-in-graphiql", model: "AUDIO" } });
-      expect(created.errors).toBeUndefined();
-      const library = created.data!.createFingerprintLibrary.library;
-      h.emulator.control.activate(library.backendLibraryId);
-      expect((await h.gql(REFRESH, { id: library.id })).data!.refreshFingerprintLibrary.status).toBe("ACTIVE");
+      // "Open this page in a second browser tab or window and run CreateLibrary there."
+      const second = await browser.context.newPage();
+      watch(second);
+      try {
+        await second.goto(`${h.gateway.url}/graphiql/`);
+        const secondEditor = second.locator(".graphiql-query-editor .CodeMirror").first();
+        await secondEditor.waitFor({ timeout: 30_000 });
+        await second.locator(".graphiql-tab-button", { hasText: "CreateLibrary" }).click();
+        await second.waitForTimeout(300);
+        // "(without an idempotencyKey, or with a new one)": GraphiQL kept the tabs, with the
+        // key the first window added, so this window picks a new one.
+        const text = await secondEditor.evaluate((element: any) => String(element.CodeMirror.getValue()));
+        if (/^\s*idempotencyKey:/m.test(text)) {
+          await secondEditor.evaluate((element: any, key: string) => element.CodeMirror.setValue(String(element.CodeMirror.getValue()).replace(/idempotencyKey: "[^"]*"/, `idempotencyKey: "${key}"`)), "a-new-key");
+        }
+        await secondEditor.click();
+        await second.keyboard.press("Control+Enter");
+        const secondResponse = second.locator(".graphiql-response .CodeMirror").first();
+        const answer = await eventually(async () => {
+          const shown = await secondResponse.evaluate((element: any) => String(element.CodeMirror.getValue()));
+          return shown.includes('"createFingerprintLibrary"') ? JSON.parse(shown) : null;
+        }, 15_000);
+        expect(answer.data.createFingerprintLibrary.replayed).toBe(false);
+        const library = answer.data.createFingerprintLibrary.library;
+        expect(created).not.toContain(library.id);
 
-      await waitForResponse(library.id);
-      const event = JSON.parse(await responseText()).data.fingerprintLibraryActivated;
-      expect(event).toMatchObject({ status: "ACTIVE", library: { id: library.id, name: "goes-live-in-graphiql", status: "ACTIVE" } });
-      const origin = new URL(h.gateway.url);
-      expect(webSockets).toContain(`ws://${origin.host}/graphql`);
-      await page.screenshot({ path: join(ARTIFACTS, "graphiql-subscription.png") });
-      await page.locator(".graphiql-execute-button").click(); // stop the subscription
+        // "The event shows here when the library turns ACTIVE": the first window, its
+        // subscription still running, shows it (the emulator activates in seconds).
+        await page.bringToFront();
+        await waitForResponse(library.id, 30_000);
+        const event = JSON.parse(await responseText()).data.fingerprintLibraryActivated;
+        expect(event).toMatchObject({ status: "ACTIVE", library: { id: library.id, name: "trailers", status: "ACTIVE" } });
+        const origin = new URL(h.gateway.url);
+        expect(webSockets).toContain(`ws://${origin.host}/graphql`);
+        await page.screenshot({ path: join(ARTIFACTS, "graphiql-subscription.png") });
+        await page.locator(".graphiql-execute-button").click(); // stop the subscription
+      } finally {
+        await second.close();
+      }
     });
 
     it("opens a shared /graphql?query= link in GraphiQL with the operation in the editor", { timeout: 60_000 }, async () => {

@@ -38,6 +38,19 @@ export type CreateFingerprintLibraryPayload = {
   library: FingerprintLibrary;
   /** True when an earlier call with this idempotencyKey made the library and this call only answered it. */
   replayed: Scalars['Boolean']['output'];
+  /** Why the library is on its backend; says so when a quota fallback moved it. */
+  routing: LibraryRouting;
+};
+
+/** The result of deleteFingerprintFiles. */
+export type DeleteFingerprintFilesPayload = {
+  __typename?: 'DeleteFingerprintFilesPayload';
+  /** The library the files were deleted from. */
+  library: FingerprintLibrary;
+  /** The distinct keys deleted (ICE) or being deleted (MPS), in the order given. */
+  primaryKeys: Array<Scalars['String']['output']>;
+  /** SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end, which the gateway follows as DELETE_FILES jobs. */
+  status: FingerprintJobStatus;
 };
 
 /** The result of deleteFingerprintLibrary. */
@@ -70,6 +83,35 @@ export type FingerprintBackend =
   | 'ICE'
   /** ApsaraVideo Media Processing, API 2014-06-18 (CreateFpShotDB, ListFpShotDB, SubmitFpDBDeleteJob). */
   | 'MPS';
+
+/** Media stored in a library (ICE ListDNAFiles, MPS ListFpShotFiles). */
+export type FingerprintFile = {
+  __typename?: 'FingerprintFile';
+  /** The key it was stored under: the primaryKey of the job that saved it. */
+  primaryKey: Scalars['String']['output'];
+  /** When the backend stored it (MPS StoreTime); null on ICE, which lists no time. */
+  storedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of a library's stored files, in the backend's order; the backend's page tokens are behind the cursors. */
+export type FingerprintFileConnection = {
+  __typename?: 'FingerprintFileConnection';
+  /** The files of this page with their cursors. */
+  edges: Array<FingerprintFileEdge>;
+  /** The files of this page, without cursors. */
+  nodes: Array<FingerprintFile>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+};
+
+/** A stored file and its position in the library's listing. */
+export type FingerprintFileEdge = {
+  __typename?: 'FingerprintFileEdge';
+  /** An opaque position, for `after`; valid for this library only. */
+  cursor: Scalars['String']['output'];
+  /** The file. */
+  node: FingerprintFile;
+};
 
 /** A fingerprint job: media put into a library (SAVE), searched against it (SEARCH), or both. */
 export type FingerprintJob = Node & {
@@ -200,6 +242,8 @@ export type FingerprintLibrary = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** Its description, if any. */
   description: Maybe<Scalars['String']['output']>;
+  /** The media stored in the library, read live from its backend, a page at a time. */
+  files: FingerprintFileConnection;
   /** The gateway's own opaque id. */
   id: Scalars['ID']['output'];
   /** The library's jobs, oldest first, a page at a time. */
@@ -216,6 +260,13 @@ export type FingerprintLibrary = Node & {
   status: LibraryStatus;
   /** When the gateway last changed its record. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A fingerprint library on ICE or MPS, as the gateway's registry knows it. */
+export type FingerprintLibraryFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -312,6 +363,17 @@ export type LibraryMatch = {
   match: FingerprintMatch;
 };
 
+/** Where createFingerprintLibrary put the library, and why. */
+export type LibraryRouting = {
+  __typename?: 'LibraryRouting';
+  /** The backend that hosts the library (the same as library.backend). */
+  backend: FingerprintBackend;
+  /** The same in a sentence, e.g. "VIDEO libraries go to ICE, but ICE's library quota for this account was used up, so this one was created on MPS." */
+  explanation: Scalars['String']['output'];
+  /** Why that backend: QUOTA_FALLBACK when the model's usual backend was out of quota. */
+  reason: RoutingReason;
+};
+
 /** One status for both backends. ICE reports `Status` (offline, active, deleted); MPS reports `State` on create and `Status` on list (offline, active, paused, deleted). DELETING covers an MPS delete job that has not finished. UNKNOWN is any backend word the gateway does not know (the word itself stays readable in rawStatus). */
 export type LibraryStatus =
   /** Ready for fingerprint jobs (backend word: active). */
@@ -365,8 +427,12 @@ export type MediaInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels a job that has not started (ICE CancelDNAJob, QUEUED jobs only; MPS has no cancel: UNSUPPORTED_OPERATION). */
+  cancelFingerprintJob: FingerprintJob;
   /** Creates a library on the backend the routing policy (or `backend`) picks, and records it. */
   createFingerprintLibrary: CreateFingerprintLibraryPayload;
+  /** Removes stored media from a library (ICE DeleteDNAFiles at once; MPS SubmitFpFileDeleteJob, a job). At most 1000 keys; on a failure part-way the error's extensions.notDeletedPrimaryKeys lists what to delete again. */
+  deleteFingerprintFiles: DeleteFingerprintFilesPayload;
   /** Deletes a library on its backend: ICE at once (DELETED), MPS through a delete job (DELETING, then DELETED). */
   deleteFingerprintLibrary: DeleteFingerprintLibraryPayload;
   /** Adopts a library that already exists on a backend into the gateway. */
@@ -380,8 +446,19 @@ export type Mutation = {
 };
 
 
+export type MutationCancelFingerprintJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateFingerprintLibraryArgs = {
   input: CreateFingerprintLibraryInput;
+};
+
+
+export type MutationDeleteFingerprintFilesArgs = {
+  libraryId: Scalars['ID']['input'];
+  primaryKeys: Array<Scalars['String']['input']>;
 };
 
 
@@ -489,6 +566,15 @@ export type QueryFingerprintLibraryArgs = {
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** Why createFingerprintLibrary put a library on the backend it did. */
+export type RoutingReason =
+  /** The routing policy's backend for the model (VIDEO, AUDIO: ICE; IMAGE, TEXT: MPS, unless ROUTING says otherwise). */
+  | 'MODEL_ROUTE'
+  /** The model's backend had no library quota left for the account, so the library went to the other backend. */
+  | 'QUOTA_FALLBACK'
+  /** The input named the backend (`backend`). */
+  | 'REQUESTED';
 
 /** One media file to search for in several libraries. */
 export type SearchDuplicatesInput = {

@@ -16,8 +16,8 @@ export class LibraryMutationResolver {
     @Arg("input", () => CreateFingerprintLibraryInput, { description: "What to create." }) input: CreateFingerprintLibraryInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<CreateFingerprintLibraryPayload> {
-    const { library, replayed } = await ctx.services.create.execute(ctx.tenantId, input);
-    return { library: FingerprintLibraryType.from(library), replayed };
+    const { library, replayed, routing } = await ctx.services.create.execute(ctx.tenantId, input);
+    return { library: FingerprintLibraryType.from(library), replayed, routing };
   }
 
   @Mutation(() => DeleteFingerprintLibraryPayload, {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { fromGlobalId, libraryIdFrom } from "../global-id.js";
 import { encodeCursor } from "../../services/library-queries.js";
@@ -7,6 +8,7 @@ import { FingerprintLibraryFilter } from "../types/inputs.js";
 import { FingerprintLibraryType } from "../types/library.js";
 import { Node } from "../types/node.js";
 import { loadNode } from "../node-loader.js";
+import { selectsField } from "../selects-field.js";
 
 @Resolver(() => FingerprintLibraryConnection)
 export class LibraryQueryResolver {
@@ -31,8 +33,13 @@ export class LibraryQueryResolver {
     @Arg("after", () => String, { nullable: true, description: "The endCursor of the previous page." }) after?: string | null,
     @Arg("filter", () => FingerprintLibraryFilter, { nullable: true, description: "Only libraries matching every given field." })
     filter?: FingerprintLibraryFilter | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<FingerprintLibraryConnection> {
-    const page = await ctx.services.queries.page(ctx.tenantId, { first, after, filter: filter ? { ...stripNulls(filter) } : null });
+    const page = await ctx.services.queries.page(
+      ctx.tenantId,
+      { first, after, filter: filter ? { ...stripNulls(filter) } : null },
+      { totalCount: info ? selectsField(info, "totalCount") : false },
+    );
     const nodes = page.items.map((library) => FingerprintLibraryType.from(library));
     const first_ = page.items[0];
     const last = page.items.at(-1);

@@ -1,0 +1,136 @@
+/**
+ * When the job watcher reads a job next, and which jobs one backend call reads together.
+ *
+ * Jobs are read when they may have finished, not on a fixed beat. Neither service says how
+ * long a job will take (the media's length is known only once it ran), so the duration is
+ * learned per backend and model from the jobs that finished here, the way TCP learns a
+ * round-trip time (RFC 6298): a moving mean and a moving mean deviation, seeded by a setting.
+ * A job is left alone until mean - 2 x deviation, read at the minimum interval until
+ * mean + 2 x deviation (when most jobs end: the finish is seen within one interval), and
+ * after that less and less often (a quarter of how late it is), up to the ceiling. A read
+ * that failed backs off by doubling.
+ *
+ * Reads are grouped per (account, backend, region, kind) and sent at most ten ids a call
+ * (QueryDNAJobList / QueryFpShotJobList / QueryFpFileDeleteJobList): with jobs due together,
+ * 1,000 refreshes cost about 100 calls.
+ */
+import { MAX_IDS_PER_LIST_CALL, type FingerprintBackend, type FingerprintModel } from "../domain/model.js";
+import type { FingerprintJob, JobKind } from "../domain/job.js";
+
+export interface JobScheduleSettings {
+  /** Shortest time between two reads of one job. */
+  minIntervalMs: number;
+  /** Longest time between two reads of one job. */
+  maxIntervalMs: number;
+  /** A job's expected duration before any job of its backend and model has finished here. */
+  expectedDurationMs: number;
+}
+
+type Scheduled = Pick<FingerprintJob, "backend" | "model" | "createdAt">;
+
+/** Weights of the newest finished job in the moving mean and deviation (RFC 6298's alpha and beta). */
+const MEAN_WEIGHT = 1 / 8;
+const DEVIATION_WEIGHT = 1 / 4;
+
+interface Estimate {
+  meanMs: number;
+  deviationMs: number;
+}
+
+export class JobCheckSchedule {
+  private readonly estimates = new Map<string, Estimate>();
+
+  constructor(
+    private readonly settings: JobScheduleSettings,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** What a job of this backend and model is expected to take, submit to finish: [earliest, latest] of the usual range. */
+  expectedWindowMs(backend: FingerprintBackend, model: FingerprintModel): { earliestMs: number; latestMs: number } {
+    const { meanMs, deviationMs } = this.estimate(backend, model);
+    return { earliestMs: Math.max(0, meanMs - 2 * deviationMs), latestMs: meanMs + 2 * deviationMs };
+  }
+
+  /** Learns from a job that finished `durationMs` after it was submitted. */
+  learn(backend: FingerprintBackend, model: FingerprintModel, durationMs: number): void {
+    if (!Number.isFinite(durationMs) || durationMs < 0) return;
+    const key = `${backend}/${model}`;
+    const before = this.estimates.get(key);
+    if (!before) {
+      this.estimates.set(key, { meanMs: durationMs, deviationMs: durationMs / 2 });
+      return;
+    }
+    const deviationMs = before.deviationMs + DEVIATION_WEIGHT * (Math.abs(durationMs - before.meanMs) - before.deviationMs);
+    this.estimates.set(key, { meanMs: before.meanMs + MEAN_WEIGHT * (durationMs - before.meanMs), deviationMs });
+  }
+
+  /** When to read a job that is not finished yet (also its first read, right after the submit). */
+  nextCheckAt(job: Scheduled, now: Date): Date {
+    const ageMs = now.getTime() - job.createdAt.getTime();
+    const { earliestMs, latestMs } = this.expectedWindowMs(job.backend, job.model);
+    const delay = ageMs < earliestMs ? earliestMs - ageMs : ageMs <= latestMs ? 0 : (ageMs - latestMs) / 4;
+    return new Date(now.getTime() + this.jitter(this.clamp(delay)));
+  }
+
+  private estimate(backend: FingerprintBackend, model: FingerprintModel): Estimate {
+    const seed = this.settings.expectedDurationMs;
+    return this.estimates.get(`${backend}/${model}`) ?? { meanMs: seed, deviationMs: seed / 2 };
+  }
+
+  /** After `failures` consecutive failed reads: doubling from the minimum, capped. */
+  failureCheckAt(failures: number, now: Date): Date {
+    return new Date(now.getTime() + this.jitter(this.clamp(this.settings.minIntervalMs * 2 ** Math.min(Math.max(failures - 1, 0), 30))));
+  }
+
+  private clamp(ms: number): number {
+    return Math.min(this.settings.maxIntervalMs, Math.max(this.settings.minIntervalMs, ms));
+  }
+
+  /** ±10%, so jobs submitted together spread out instead of arriving in waves. */
+  private jitter(ms: number): number {
+    return Math.round(ms * (0.9 + this.random() * 0.2));
+  }
+}
+
+export interface JobReadBatch<J> {
+  account: string;
+  backend: FingerprintBackend;
+  region: string;
+  kind: JobKind;
+  /** At most MAX_IDS_PER_LIST_CALL distinct backend job ids. */
+  backendJobIds: string[];
+  /** The store's jobs these ids belong to (several rows may share one backend id). */
+  jobs: J[];
+}
+
+type Batchable = Pick<FingerprintJob, "account" | "backend" | "region" | "kind" | "backendJobId">;
+
+/** One backend call speaks for one account, one service, one region and one kind of job. */
+export function batchJobReads<J extends Batchable>(jobs: readonly J[]): JobReadBatch<J>[] {
+  const groups = new Map<string, { sample: J; byId: Map<string, J[]> }>();
+  for (const job of jobs) {
+    if (!job.backendJobId) continue;
+    const key = [job.account, job.backend, job.region, job.kind].join("\u0000");
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { sample: job, byId: new Map() }));
+    const same = group.byId.get(job.backendJobId);
+    if (same) same.push(job);
+    else group.byId.set(job.backendJobId, [job]);
+  }
+  const batches: JobReadBatch<J>[] = [];
+  for (const { sample, byId } of groups.values()) {
+    const ids = [...byId.keys()];
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_LIST_CALL) {
+      const backendJobIds = ids.slice(i, i + MAX_IDS_PER_LIST_CALL);
+      batches.push({
+        account: sample.account,
+        backend: sample.backend,
+        region: sample.region,
+        kind: sample.kind,
+        backendJobIds,
+        jobs: backendJobIds.flatMap((id) => byId.get(id)!),
+      });
+    }
+  }
+  return batches;
+}

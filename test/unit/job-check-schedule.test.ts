@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { batchJobReads, JobCheckSchedule } from "../../src/services/job-check-schedule.js";
+
+const settings = { minIntervalMs: 1_000, maxIntervalMs: 60_000, expectedDurationMs: 10_000 };
+// No jitter: random() = 0.5 gives the factor 1.
+const schedule = () => new JobCheckSchedule(settings, () => 0.5);
+const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+const job = { backend: "ICE" as const, model: "VIDEO" as const, createdAt: at(0) };
+const delay = (s: JobCheckSchedule, nowMs: number) => s.nextCheckAt(job, at(nowMs)).getTime() - at(nowMs).getTime();
+
+describe("job check schedule", () => {
+  it("before anything was learned, reads a job at the minimum interval until twice the seed, then backs off", () => {
+    // Seed 10 s: mean 10 s, deviation 5 s, so the window is [0, 20 s].
+    expect(delay(schedule(), 0)).toBe(1_000);
+    expect(delay(schedule(), 19_000)).toBe(1_000);
+    expect(delay(schedule(), 40_000)).toBe(5_000);
+    expect(delay(schedule(), 10_000_000)).toBe(60_000);
+  });
+
+  it("learns mean and deviation per backend and model, and waits for the usual range", () => {
+    const s = schedule();
+    s.learn("ICE", "VIDEO", 8_000);
+    // First sample: mean 8 s, deviation 4 s.
+    expect(s.expectedWindowMs("ICE", "VIDEO")).toEqual({ earliestMs: 0, latestMs: 16_000 });
+    for (let i = 0; i < 50; i++) s.learn("ICE", "VIDEO", 8_000);
+    const window = s.expectedWindowMs("ICE", "VIDEO");
+    expect(window.earliestMs).toBeGreaterThan(7_900);
+    expect(window.latestMs).toBeLessThan(8_100);
+    // Left alone until then, read at the minimum interval around it, then backed off.
+    expect(delay(s, 2_000)).toBeGreaterThan(5_900);
+    expect(delay(s, 8_000)).toBe(1_000);
+    expect(delay(s, 28_000)).toBeGreaterThan(4_900);
+    // Another backend or model keeps the seed.
+    expect(s.expectedWindowMs("MPS", "VIDEO")).toEqual({ earliestMs: 0, latestMs: 20_000 });
+    s.learn("ICE", "VIDEO", Number.NaN);
+    expect(s.expectedWindowMs("ICE", "VIDEO")).toEqual(window);
+  });
+
+  it("doubles the wait after each failed read, capped", () => {
+    const s = schedule();
+    const failure = (n: number) => s.failureCheckAt(n, at(0)).getTime() - at(0).getTime();
+    expect([1, 2, 3, 4].map(failure)).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(failure(40)).toBe(60_000);
+  });
+
+  it("spreads jobs submitted together by ±10%", () => {
+    const late = { ...job, createdAt: at(-60_000) };
+    const low = new JobCheckSchedule(settings, () => 0).nextCheckAt(late, at(0)).getTime() - at(0).getTime();
+    const high = new JobCheckSchedule(settings, () => 0.999999).nextCheckAt(late, at(0)).getTime() - at(0).getTime();
+    expect(low).toBe(9_000);
+    expect(high).toBe(11_000);
+  });
+});
+
+describe("batchJobReads", () => {
+  const row = (id: string, over: Partial<{ account: string; backend: "ICE" | "MPS"; region: string; kind: "FINGERPRINT" | "DELETE_FILES"; backendJobId: string | null }> = {}) => ({
+    id,
+    account: "default",
+    backend: "ICE" as "ICE" | "MPS",
+    region: "cn-shanghai",
+    kind: "FINGERPRINT" as "FINGERPRINT" | "DELETE_FILES",
+    backendJobId: `b-${id}` as string | null,
+    ...over,
+  });
+
+  it("reads at most ten ids a call, per account, backend, region and kind", () => {
+    const jobs = [
+      ...Array.from({ length: 25 }, (_, i) => row(`ice-${i}`)),
+      ...Array.from({ length: 3 }, (_, i) => row(`mps-${i}`, { backend: "MPS" })),
+      row("beijing", { region: "cn-beijing" }),
+      row("tenant", { account: "tenant:t1" }),
+      row("delete", { backend: "MPS", kind: "DELETE_FILES" }),
+      row("unsubmitted", { backendJobId: null }),
+    ];
+    const batches = batchJobReads(jobs);
+    expect(batches.map((b) => [b.account, b.backend, b.region, b.kind, b.backendJobIds.length])).toEqual([
+      ["default", "ICE", "cn-shanghai", "FINGERPRINT", 10],
+      ["default", "ICE", "cn-shanghai", "FINGERPRINT", 10],
+      ["default", "ICE", "cn-shanghai", "FINGERPRINT", 5],
+      ["default", "MPS", "cn-shanghai", "FINGERPRINT", 3],
+      ["default", "ICE", "cn-beijing", "FINGERPRINT", 1],
+      ["tenant:t1", "ICE", "cn-shanghai", "FINGERPRINT", 1],
+      ["default", "MPS", "cn-shanghai", "DELETE_FILES", 1],
+    ]);
+    // Every submitted job is in exactly one batch.
+    expect(batches.flatMap((b) => b.jobs.map((j) => j.id)).sort()).toEqual(jobs.filter((j) => j.backendJobId).map((j) => j.id).sort());
+  });
+
+  it("asks once for a backend id two rows share", () => {
+    const [batch] = batchJobReads([row("a", { backendJobId: "same" }), row("b", { backendJobId: "same" })]);
+    expect(batch!.backendJobIds).toEqual(["same"]);
+    expect(batch!.jobs.map((j) => j.id)).toEqual(["a", "b"]);
+  });
+});
