@@ -125,6 +125,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.debug({ bus: bus.kind }, "event relay started");
     cleanup.push(() => events.stop());
     services.recorder.onEvent((event) => events.publish(event));
+    services.jobRecorder.onEvent((event) => events.publish(event));
 
     // Creates interrupted by a crash are settled now and then every stale period, so a
     // retry with the same idempotencyKey finds them done.

@@ -79,8 +79,8 @@ describe.skipIf(!!missing)("job events across instances (PostgreSQL + Redis)", (
     await eventually(async () => b.gateway.events.subscriberCount >= 3);
 
     const store = a.gateway.services.store;
-    const first = await runJob(store, "tenant-a", internalId(library.id), "SUCCEEDED", a.gateway.events);
-    const second = await runJob(store, "tenant-a", internalId(library.id), "FAILED", a.gateway.events);
+    const first = await runJob(store, "tenant-a", internalId(library.id), "SUCCEEDED", a.gateway.services.jobRecorder);
+    const second = await runJob(store, "tenant-a", internalId(library.id), "FAILED", a.gateway.services.jobRecorder);
     await onB.waitFor(2);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(onB.events.map((e) => Number(e.eventId))).toEqual([first.finishedEventId, second.finishedEventId]);

@@ -69,8 +69,8 @@ describe("fingerprintJobFinished live", () => {
     const b = subscribe(clientB, JOB_FINISHED);
     await subscribers(base + 2);
 
-    const succeeded = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
-    const failed = await runJob(store, "tenant-a", libraryA.internal, "FAILED", h.gateway.events);
+    const succeeded = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
+    const failed = await runJob(store, "tenant-a", libraryA.internal, "FAILED", h.gateway.services.jobRecorder);
     const events = await a.waitFor(2);
     await quiet();
     expect(a.events).toHaveLength(2);
@@ -102,18 +102,18 @@ describe("fingerprintJobFinished live", () => {
 
 describe("fingerprintJobFinished with after", () => {
   it("replays the ends missed while away (not the intermediate changes), then continues live without a duplicate", async () => {
-    const { finishedEventId: seen } = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
+    const { finishedEventId: seen } = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
     const missed = [
-      await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events),
-      await runJob(store, "tenant-b", libraryB.internal, "SUCCEEDED", h.gateway.events),
-      await runJob(store, "tenant-a", libraryA.internal, "FAILED", h.gateway.events),
+      await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder),
+      await runJob(store, "tenant-b", libraryB.internal, "SUCCEEDED", h.gateway.services.jobRecorder),
+      await runJob(store, "tenant-a", libraryA.internal, "FAILED", h.gateway.services.jobRecorder),
     ];
     const pending = await submittedJob(store, "tenant-a", libraryA.internal);
-    await moveJob(store, pending, "RUNNING", h.gateway.events);
+    await moveJob(store, pending, "RUNNING", h.gateway.services.jobRecorder);
 
     const resumed = subscribe(clientA, JOB_FINISHED, { after: String(seen) });
     await resumed.waitFor(2);
-    const live = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
+    const live = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
     await resumed.waitFor(3);
     await quiet();
     const want = [missed[0].finishedEventId, missed[2].finishedEventId, live.finishedEventId];
@@ -122,14 +122,14 @@ describe("fingerprintJobFinished with after", () => {
   });
 
   it("has no gap and no duplicate at the seam while jobs end during the replay", async () => {
-    const { finishedEventId: start } = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
+    const { finishedEventId: start } = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
     const before = [];
-    for (let i = 0; i < 30; i++) before.push(await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events));
+    for (let i = 0; i < 30; i++) before.push(await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder));
     const filter = { libraryIds: [libraryA.id] };
     const resumed = subscribe(clientA, JOB_FINISHED, { after: String(start), filter });
     // Jobs end while the replay is being read and sent.
     const during = [];
-    for (let i = 0; i < 30; i++) during.push(await runJob(store, "tenant-a", libraryA.internal, i % 3 === 0 ? "FAILED" : "SUCCEEDED", h.gateway.events));
+    for (let i = 0; i < 30; i++) during.push(await runJob(store, "tenant-a", libraryA.internal, i % 3 === 0 ? "FAILED" : "SUCCEEDED", h.gateway.services.jobRecorder));
     const want = [...before, ...during].map((r) => r.finishedEventId);
     await resumed.waitFor(want.length);
     await quiet();
@@ -146,14 +146,14 @@ describe("fingerprintJobFinished filters", () => {
     const byLibrary = subscribe(clientA, JOB_FINISHED, { filter: { libraryIds: [otherLibraryA.id] } });
     const bySearch = subscribe(clientA, JOB_FINISHED, { filter: { searchIds: [toGlobalId("DuplicateSearch", searchId)] } });
     await subscribers(base + 2);
-    const inSearch = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events, { searchId });
-    const inOther = await runJob(store, "tenant-a", otherLibraryA.internal, "SUCCEEDED", h.gateway.events);
+    const inSearch = await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder, { searchId });
+    const inOther = await runJob(store, "tenant-a", otherLibraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
     const target = await submittedJob(store, "tenant-a", libraryA.internal);
     const byJob = subscribe(clientA, JOB_FINISHED, { filter: { jobIds: [toGlobalId("FingerprintJob", target.id)] } });
     await subscribers(base + 3);
-    await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
-    const running = await moveJob(store, target, "RUNNING", h.gateway.events);
-    const ended = await moveJob(store, running.job, "CANCELED", h.gateway.events);
+    await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
+    const running = await moveJob(store, target, "RUNNING", h.gateway.services.jobRecorder);
+    const ended = await moveJob(store, running.job, "CANCELED", h.gateway.services.jobRecorder);
 
     await Promise.all([byLibrary.waitFor(1), bySearch.waitFor(1), byJob.waitFor(1)]);
     await quiet();
@@ -193,7 +193,7 @@ describe("fingerprintJobFinished filters", () => {
     const base = await settledSubscriberCount(h.gateway.events);
     const prying = subscribe(clientB, JOB_FINISHED, { filter: { libraryIds: [libraryA.id] }, after: "0" });
     await subscribers(base + 1);
-    await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events);
+    await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder);
     await quiet();
     expect(prying.events).toEqual([]);
     expect(prying.errors).toEqual([]);
@@ -206,9 +206,9 @@ describe("library subscriptions with job events in the log", () => {
     const base = await settledSubscriberCount(h.gateway.events);
     const live = subscribe(clientA, STATUS_CHANGED);
     await subscribers(base + 1);
-    const jobs = [await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.events)];
+    const jobs = [await runJob(store, "tenant-a", libraryA.internal, "SUCCEEDED", h.gateway.services.jobRecorder)];
     const newLibrary = await create(KEY_A, "after-jobs");
-    jobs.push(await runJob(store, "tenant-a", newLibrary.internal, "FAILED", h.gateway.events));
+    jobs.push(await runJob(store, "tenant-a", newLibrary.internal, "FAILED", h.gateway.services.jobRecorder));
     await eventually(async () => live.events.some((e) => e.library.id === newLibrary.id && e.status === "ACTIVE"));
     const jobEventIds = new Set(jobs.flatMap((j) => [j.runningEventId, j.finishedEventId]));
     const replayed = subscribe(clientA, STATUS_CHANGED, { after: "0" });

@@ -1,13 +1,14 @@
 /**
  * Jobs for the event suites, written through the store's own job repository, as the job
  * service and watcher do: claim (PENDING), markSubmitted (QUEUED), then status changes with
- * transition, each of which appends its JOB event in the job's transaction. `publish` hands
- * the logged event to the bus as the watcher does after a transition; without it the relay's
- * sweep still delivers it.
+ * transition, each of which appends its JOB event in the job's transaction. With the
+ * gateway's JobStatusRecorder (the watcher's and cancel's writer) the change goes through it,
+ * so the gateway publishes the event to the bus as in production; with the store alone
+ * nothing is published and only the relay's sweep finds the event.
  */
 import { randomUUID } from "node:crypto";
 import type { FingerprintJob, JobStatus } from "../../src/domain/job.js";
-import type { EventRelay } from "../../src/subscriptions/event-relay.js";
+import type { JobStatusRecorder } from "../../src/services/job-status-recorder.js";
 import type { Store } from "../../src/store/index.js";
 import { fromGlobalId } from "../../src/graphql/global-id.js";
 
@@ -48,25 +49,30 @@ export async function moveJob(
   store: Store,
   job: FingerprintJob,
   status: JobStatus,
-  relay?: EventRelay,
+  recorder?: JobStatusRecorder,
 ): Promise<{ job: FingerprintJob; eventId: number }> {
-  const { job: stored, eventId } = await store.jobs.transition(
-    job.id,
-    { status: job.status, rawStatus: job.rawStatus },
-    { status, rawStatus: RAW[status], ...(status === "FAILED" ? { errorCode: "InvalidMedia", errorMessage: "The media cannot be read." } : {}) },
-  );
-  if (eventId === null) throw new Error(`no event for ${job.id} ${job.status} -> ${status}`);
-  if (relay) {
-    const [event] = await store.events.listAfter(job.tenantId, eventId - 1, { kind: "JOB", jobIds: [job.id] }, 1);
-    relay.publish(event!);
+  const update = { status, rawStatus: RAW[status], ...(status === "FAILED" ? { errorCode: "InvalidMedia", errorMessage: "The media cannot be read." } : {}) };
+  if (recorder) {
+    const { job: stored, event } = await recorder.record(job, update);
+    if (!event) throw new Error(`no event for ${job.id} ${job.status} -> ${status}`);
+    return { job: stored, eventId: event.id };
   }
+  const { job: stored, eventId } = await store.jobs.transition(job.id, { status: job.status, rawStatus: job.rawStatus }, update);
+  if (eventId === null) throw new Error(`no event for ${job.id} ${job.status} -> ${status}`);
   return { job: stored, eventId };
 }
 
 /** Submitted, RUNNING, then `end`: two events, the second one finished. */
-export async function runJob(store: Store, tenantId: string, libraryId: string, end: JobStatus, relay?: EventRelay, options: { searchId?: string | null } = {}) {
+export async function runJob(
+  store: Store,
+  tenantId: string,
+  libraryId: string,
+  end: JobStatus,
+  recorder?: JobStatusRecorder,
+  options: { searchId?: string | null } = {},
+) {
   const job = await submittedJob(store, tenantId, libraryId, options);
-  const running = await moveJob(store, job, "RUNNING", relay);
-  const finished = await moveJob(store, running.job, end, relay);
+  const running = await moveJob(store, job, "RUNNING", recorder);
+  const finished = await moveJob(store, running.job, end, recorder);
   return { job: finished.job, runningEventId: running.eventId, finishedEventId: finished.eventId };
 }
