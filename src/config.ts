@@ -72,6 +72,7 @@ export const EnvSchema = z
     JWT_TENANT_CLAIM: z.string().min(1).default("tenant").describe("The JWT claim that names the tenant."),
     /** A JWT without `exp` would authorize its bearer (and a WebSocket opened with it) forever. */
     JWT_ALLOW_NO_EXP: bool.default(false).describe("Accept JWTs without exp. Off: such a token is refused (401 over HTTP, 4403 over WebSocket)."),
+    DEV_ALLOWED_HOSTS: csv.optional().describe("Development mode (no authentication) only: host names besides localhost, 127.x.x.x, [::1] and HOST that requests may be addressed to (Host header) and come from (Origin), comma-separated; * allows any. Guards against DNS rebinding and cross-site pages."),
     ALLOW_UNAUTHENTICATED: bool.default(false).describe("Allow development mode (no authentication) with NODE_ENV=production."),
 
     /** Proves a request comes from the federation router: only it reads `_service` and inline traces. */
@@ -93,6 +94,7 @@ export const EnvSchema = z
     MAX_ALIASES: int(1, 1_000).default(30).describe("Most aliases in a document (every transport)."),
     MAX_TOKENS: int(10, 1_000_000).default(2_000).describe("Most tokens in a document; parsing stops past it (every transport)."),
     MAX_DIRECTIVES: int(1, 1_000).default(50).describe("Most directives in a document (every transport)."),
+    MAX_BATCH_OPERATIONS: int(0, 1_000).default(10).describe("Most operations in one batched HTTP request (a JSON array, as Apollo's BatchHttpLink sends); each counts against the limits and the rate limit like a single request. A larger batch is refused whole with 413 (reason BATCH_TOO_LARGE); 0 refuses batches."),
     /** Introspection: on outside production, off in production unless set. */
     INTROSPECTION: bool.optional().describe("Allow introspection. Default: on, off in production. Off also hides field suggestions."),
     RATE_LIMIT_REQUESTS: int(0, 10_000_000).default(1_200).describe("Operations per tenant per window, counted on HTTP and WebSocket alike, shared across instances through Redis when REDIS_URL is set. 0 turns it off."),
@@ -181,6 +183,8 @@ export interface Config {
     headersTimeoutMs: number;
     requestTimeoutMs: number;
     maxConnections: number;
+    /** DEV_ALLOWED_HOSTS: see src/server/http-local-only.ts. */
+    devAllowedHosts: string[];
   };
   /**
    * Where /metrics is served: on its own listener when `listen` is set, else on the main
@@ -218,6 +222,8 @@ export interface Config {
     maxAliases: number;
     maxTokens: number;
     maxDirectives: number;
+    /** Operations in one batched HTTP request; 0 refuses batches. */
+    maxBatchOperations: number;
     introspection: boolean;
     /** Operations per tenant per window; 0 turns the limit off. */
     rateLimitRequests: number;
@@ -301,6 +307,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       maxConnections: env.HTTP_MAX_CONNECTIONS,
+      devAllowedHosts: env.DEV_ALLOWED_HOSTS ?? [],
     },
     metrics: {
       token: env.METRICS_TOKEN,
@@ -335,6 +342,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: env.MAX_ALIASES,
       maxTokens: env.MAX_TOKENS,
       maxDirectives: env.MAX_DIRECTIVES,
+      maxBatchOperations: env.MAX_BATCH_OPERATIONS,
       introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
       rateLimitRequests: env.RATE_LIMIT_REQUESTS,
       rateLimitWindowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,

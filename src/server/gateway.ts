@@ -30,6 +30,8 @@ import { openStore } from "../store/index.js";
 import { assignLegacyAccounts } from "./legacy-accounts.js";
 import { startEmbeddedEmulator, type EmbeddedEmulator } from "./embedded-emulator.js";
 import { createHttpApp } from "./http-app.js";
+import { graphqlRoute } from "./http-graphql-route.js";
+import { localOnlyCheck } from "./http-local-only.js";
 import { createHttpServer } from "./http-server.js";
 import { createLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -78,7 +80,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   if (authenticator.developmentMode) {
     log.warn(
       { tenant: config.defaultTenant },
-      "DEVELOPMENT MODE: no API_KEYS, API_KEYS_FILE or JWT_JWKS_* set, so every caller is the default tenant and nothing is authenticated",
+      "DEVELOPMENT MODE: no API_KEYS, API_KEYS_FILE or JWT_JWKS_* set, so every caller is the default tenant and nothing is authenticated; /graphql serves only requests addressed to localhost (or DEV_ALLOWED_HOSTS) and no web page of another site",
     );
   }
   const cleanup: Array<() => Promise<void>> = [];
@@ -142,6 +144,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     cleanup.push(async () => clearInterval(sweeper));
 
     const httpServer: Server = createHttpServer(config.http);
+    // No authentication: only local requests, not web pages of other sites (HTTP and WebSocket).
+    const localOnly = authenticator.developmentMode ? localOnlyCheck({ listenHost: config.http.host, allowedHosts: config.http.devAllowedHosts }) : null;
     const schema = await schemaReady;
     const httpContext = async (req: IncomingMessage) =>
       createContext(services, events, (await authenticator.authenticate(req.headers.authorization)).tenantId, routerCheck.proves(req.headers[routerCheck.header]));
@@ -157,9 +161,11 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       formatError: guard.formatError,
       includeStacktraceInErrorResponses: false,
       introspection: config.limits.introspection,
-      // Apollo's default, said out loud: a browser cannot send a simple cross-site POST here.
-      csrfPrevention: true,
-      allowBatchedHttpRequests: false,
+      // CSRF is checked by the HTTP route (http-csrf.ts), which lets a GET query through
+      // without a preflight header; batches are bounded there too (MAX_BATCH_OPERATIONS),
+      // and Apollo runs each operation of one through the whole pipeline (the guard included).
+      csrfPrevention: false,
+      allowBatchedHttpRequests: config.limits.maxBatchOperations > 0,
       validationRules: [...guard.validationRules],
       parseOptions: { maxTokens: guard.maxTokens },
       // No cache-control hints are set anywhere, and Apollo's cache-control plugin would wrap
@@ -181,11 +187,15 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       log.warn("NODE_ENV=production and neither METRICS_TOKEN nor METRICS_PORT is set: /metrics is not served (see docs/security.md)");
     }
     const app = createHttpApp({
-      apollo,
-      context: (req) => httpContext(req).catch((error) => Promise.reject(asHttpError(error))),
+      graphql: graphqlRoute({
+        apollo,
+        context: (req) => httpContext(req).catch((error) => Promise.reject(asHttpError(error))),
+        bodyLimit: config.limits.maxBodyBytes,
+        maxBatchOperations: config.limits.maxBatchOperations,
+        localOnly,
+      }),
       store,
       metrics: config.metrics.onMainPort ? scrape : null,
-      bodyLimit: config.limits.maxBodyBytes,
       embeddedEmulator: emulator ? { url: emulator.url, region: config.regions.default } : null,
     });
     httpServer.on("request", app);
@@ -212,6 +222,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       path: "/graphql",
       schema,
       authenticate: async (params, request) => {
+        const notLocal = localOnly?.(request);
+        if (notLocal) throw new GatewayError("FORBIDDEN", notLocal.message);
         const caller = await authenticator.authenticate(authorizationFrom(params));
         // A router may send its secret on the upgrade request or in connection_init.
         const router = routerCheck.proves(request.headers[routerCheck.header] ?? stringParam(params, routerCheck.header));

@@ -1,24 +1,22 @@
-/** The HTTP side: /graphql (Apollo), liveness, readiness, metrics, and the browser pages (/, /graphiql). */
-import { expressMiddleware } from "@as-integrations/express5";
-import type { ApolloServer } from "@apollo/server";
+/**
+ * The HTTP side: /graphql (one route to Apollo for GET and POST: http-graphql-route.ts),
+ * and express for the rest: liveness, readiness, metrics, and the browser pages (/, /graphiql,
+ * and a browser's GET /graphql, sent to GraphiQL).
+ */
 import express from "express";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { GatewayContext } from "../graphql/context.js";
 import type { Store } from "../store/ports.js";
 import { browserToGraphiql, graphiqlRouter, landingPage } from "./graphiql.js";
-import { jsonGraphqlRoute } from "./graphql-json-route.js";
+import type { GraphqlHandler } from "./http-graphql-route.js";
 
 /** How long /readyz waits for the database. */
 const READY_TIMEOUT_MS = 2_000;
 
 export interface HttpAppDeps {
-  apollo: ApolloServer<GatewayContext>;
-  context: (req: IncomingMessage) => Promise<GatewayContext>;
+  graphql: GraphqlHandler;
   store: Store;
   /** GET /metrics on this port (see metrics-endpoint.ts); null: not served here. */
   metrics: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
-  /** JSON bodies above this are refused with 413 before parsing. */
-  bodyLimit: number;
   /** Embedded mode: where the in-process emulator listens (served at GET /emulator); null in cloud mode. */
   embeddedEmulator?: EmbeddedEmulatorInfo | null;
 }
@@ -30,23 +28,29 @@ export interface EmbeddedEmulatorInfo {
   region: string;
 }
 
-/**
- * JSON POSTs to /graphql (every read and mutation a client sends) take the lean route to
- * Apollo; everything else, /graphql's GETs and odd bodies included, goes through express.
- */
 export function createHttpApp(deps: HttpAppDeps): RequestListener {
   const app = expressApp(deps);
-  const graphqlJson = jsonGraphqlRoute({ apollo: deps.apollo, context: deps.context, bodyLimit: deps.bodyLimit, path: "/graphql" });
   return (req, res) => {
-    if (!graphqlJson(req, res)) app(req, res);
+    if (!isGraphqlPath(req.url!)) return app(req, res);
+    // Only a GET that may come from a browser's address bar (Accept naming text/html) takes
+    // express's way, to be sent to GraphiQL when HTML is what it prefers.
+    if (req.method === "GET" && req.headers.accept?.includes("text/html")) return app(req, res);
+    deps.graphql(req, res);
   };
+}
+
+/** /graphql and /graphql/, with or without a query string. */
+function isGraphqlPath(url: string): boolean {
+  if (!url.startsWith("/graphql")) return false;
+  const rest = url.length === 8 ? "" : url[8] === "/" ? url.slice(9) : url.slice(8);
+  return rest === "" || rest[0] === "?";
 }
 
 function expressApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  // No ETag: GraphQL answers are POSTs (never revalidated), and hashing every answer costs
-  // CPU on each read. Static GraphiQL assets keep theirs (express.static sets its own).
+  // No ETag: hashing every answer costs CPU. Static GraphiQL assets keep theirs
+  // (express.static sets its own).
   app.set("etag", false);
 
   app.get("/healthz", (_req, res) => {
@@ -82,29 +86,8 @@ function expressApp(deps: HttpAppDeps): express.Express {
 
   app.get("/", landingPage);
   app.use("/graphiql", graphiqlRouter());
-
-  app.use(
-    "/graphql",
-    browserToGraphiql,
-    express.json({ limit: deps.bodyLimit }),
-    expressMiddleware(deps.apollo, { context: ({ req }) => deps.context(req) }),
-  );
-
-  // Body-parser refusals (invalid JSON, too large) answer in GraphQL's error shape, never
-  // express's HTML page with a stack trace.
-  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (res.headersSent) return next(error);
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const message =
-      error.type === "entity.too.large"
-        ? `The request body is larger than ${deps.bodyLimit} bytes (MAX_BODY_BYTES).`
-        : error.type === "entity.parse.failed"
-          ? "The request body is not valid JSON."
-          : status < 500
-            ? "The request could not be read."
-            : "The gateway failed unexpectedly.";
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_USER_INPUT" : "BACKEND_ERROR" } }] });
-  });
+  // A browser's GET goes to GraphiQL; any other GET naming text/html is an operation.
+  app.get("/graphql", browserToGraphiql, (req, res) => deps.graphql(req, res));
 
   return app;
 }

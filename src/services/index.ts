@@ -74,6 +74,7 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
     ambiguousGraceMs: settings.createRetryGraceMs,
     log,
   });
+  const jobRecorder = new JobStatusRecorder(store);
   return {
     jobs,
     jobRecovery,
@@ -84,13 +85,13 @@ export function createServices(store: Store, accounts: BackendAccounts, settings
     accounts,
     backends: accounts.default,
     recorder,
-    jobRecorder: new JobStatusRecorder(store),
+    jobRecorder,
     recovery,
     settings,
     queries: new LibraryQueries(store),
     files: new FileListing(accounts),
     fileDeletion: new FileDeletion({ store, jobs: store.jobs, accounts, log }),
-    jobCancel: new JobCancel({ jobs: store.jobs, accounts }),
+    jobCancel: new JobCancel({ jobs: store.jobs, recorder: jobRecorder, accounts }),
     lifecycle: new LibraryLifecycle({
       store,
       accounts,

@@ -2,13 +2,14 @@
  * cancelFingerprintJob: ICE's CancelDNAJob, which works only while the job is Queuing; MPS
  * has no cancel at all. Refusals come before any backend call where the gateway already
  * knows the answer (another tenant's job, an MPS job, a job past QUEUED). After ICE accepted,
- * the change goes through JobRepository.transition, so the CANCELED status and its event are
- * one write and subscribers hear of it like any other end.
+ * the change goes through the JobStatusRecorder (one transaction for the CANCELED status and
+ * its event, then straight to the relay), so subscribers hear of it like any other end.
  */
 import type { BackendAccounts } from "../backends/index.js";
 import { GatewayError, notFound } from "../domain/errors.js";
 import { isFinished, type FingerprintJob } from "../domain/job.js";
 import type { JobRepository } from "../store/job-ports.js";
+import type { JobStatusRecorder } from "./job-status-recorder.js";
 
 /** The gateway's own word for a cancel it made (ICE documents none for a cancelled job). */
 export const CANCELED_RAW_STATUS = "canceled";
@@ -16,7 +17,7 @@ export const CANCELED_RAW_STATUS = "canceled";
 const TRANSITION_ATTEMPTS = 3;
 
 export class JobCancel {
-  constructor(private readonly deps: { jobs: JobRepository; accounts: BackendAccounts }) {}
+  constructor(private readonly deps: { jobs: JobRepository; recorder: JobStatusRecorder; accounts: BackendAccounts }) {}
 
   async cancel(tenantId: string, jobId: string): Promise<FingerprintJob> {
     const job = await this.deps.jobs.findById(tenantId, jobId);
@@ -48,11 +49,13 @@ export class JobCancel {
   private async record(job: FingerprintJob): Promise<FingerprintJob> {
     let current = job;
     for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
-      const { job: after } = await this.deps.jobs.transition(
-        current.id,
-        { status: current.status, rawStatus: current.rawStatus },
-        { status: "CANCELED", rawStatus: CANCELED_RAW_STATUS, errorCode: null, errorMessage: null, matches: [] },
-      );
+      const { job: after } = await this.deps.recorder.record(current, {
+        status: "CANCELED",
+        rawStatus: CANCELED_RAW_STATUS,
+        errorCode: null,
+        errorMessage: null,
+        matches: [],
+      });
       // Ours, or another writer recorded the end first (the watcher saw ICE's own word): either way settled.
       if (after.status === "CANCELED" || isFinished(after.status)) return after;
       current = after;

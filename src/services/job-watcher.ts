@@ -4,7 +4,7 @@
  *   2. load the unfinished jobs of held shards whose next check is due (store.jobs.dueForCheck);
  *   3. read them per (account, backend, region, kind), at most ten ids a call
  *      (QueryDNAJobList, QueryFpShotJobList; MPS file-delete jobs with QueryFpFileDeleteJobList);
- *   4. record each change through the JobStatusRecorder (row + JOB event in one transaction,
+ *   4. as each call answers, record each change of its jobs through the JobStatusRecorder (row + JOB event in one transaction,
  *      compare-and-set): a search that SUCCEEDED gets its matches first (MPS inline, ICE's
  *      DNAResult document fetched), ranked with the job's threshold;
  *   5. reschedule the rest by the job's expected duration (job-check-schedule.ts).
@@ -54,6 +54,8 @@ export interface JobWatcherRoundReport {
   changed: number;
   failed: number;
   backendCalls: number;
+  /** Where the round's time went: loading due jobs, backend reads with recording (results and transitions), rescheduling. */
+  ms: { load: number; readAndRecord: number; schedule: number };
 }
 
 /** Error codes the gateway writes into a job's errorCode (the backend's own codes are kept as they are). */
@@ -110,17 +112,32 @@ export class JobWatcher {
   /** One round, also callable directly (tests, benchmarks). */
   async runRound(now = new Date()): Promise<JobWatcherRoundReport> {
     const held = await this.deps.leases.hold();
-    const report: JobWatcherRoundReport = { shardsHeld: held.length, checked: 0, changed: 0, failed: 0, backendCalls: 0 };
+    const report: JobWatcherRoundReport = { shardsHeld: held.length, checked: 0, changed: 0, failed: 0, backendCalls: 0, ms: { load: 0, readAndRecord: 0, schedule: 0 } };
     if (held.length === 0) return report;
+    let mark = performance.now();
+    const lap = () => {
+      const before = mark;
+      mark = performance.now();
+      return Math.round(mark - before);
+    };
     const due = await this.deps.jobs.dueForCheck(held, now, this.settings.batchSize);
+    report.ms.load = lap();
     if (due.length === 0) return report;
 
+    // Each batch is recorded as soon as its own call answered: a slow call delays only its ten jobs.
     const observations = new Map<string, Observation>();
     const batches = batchJobReads(due);
     report.backendCalls = batches.length;
-    await Promise.all(batches.map((batch) => this.read(batch, observations)));
-
-    const outcomes = await Promise.allSettled(due.map((job) => this.settle(job, observations.get(job.id) ?? { kind: "missing" }, now)));
+    const settled = new Map<string, PromiseSettledResult<Outcome>>();
+    await Promise.all(
+      batches.map(async (batch) => {
+        await this.read(batch, observations);
+        const results = await Promise.allSettled(batch.jobs.map((job) => this.settle(job, observations.get(job.id) ?? { kind: "missing" }, now)));
+        batch.jobs.forEach((job, i) => settled.set(job.id, results[i]!));
+      }),
+    );
+    const outcomes = due.map((job) => settled.get(job.id) ?? ({ status: "rejected", reason: new Error(`job ${job.id} has no backend job id`) } as const));
+    report.ms.readAndRecord = lap();
     const schedule: Array<{ id: string; nextCheckAt: Date; checkCount: number }> = [];
     let firstError: unknown;
     outcomes.forEach((outcome, i) => {
@@ -141,6 +158,7 @@ export class JobWatcher {
       if (outcome.value.next) schedule.push({ id: job.id, ...outcome.value.next });
     });
     if (schedule.length > 0) await this.deps.jobs.scheduleChecks(schedule);
+    report.ms.schedule = lap();
     if (report.failed > 0) this.log.warn({ report, err: firstError }, "job watcher could not read some jobs; they are read again with back-off");
     return report;
   }
@@ -193,6 +211,10 @@ export class JobWatcher {
         errorMessage: `The ${job.backend} job ${job.backendJobId} was still ${state.rawStatus || "unfinished"} ${Math.round(ageMs / 60_000)} minutes after its submit; the gateway stopped following it.`,
       }, now);
     }
+    // Only a change of status is written (QUEUED -> RUNNING): a new raw word within the same
+    // status (the first "Queuing" after the submit's "") would cost a transaction and an event
+    // per job and tell subscribers nothing; the raw word is written with the next change.
+    if (state.status === job.status) return { changed: false, failed: false, next: this.onTime(job, now) };
     const { job: stored, event } = await this.deps.recorder.record(job, { status: state.status, rawStatus: state.rawStatus });
     if (isFinished(stored.status)) return { changed: event !== null, failed: false, next: null };
     return { changed: event !== null, failed: false, next: this.onTime(job, now) };

@@ -16,7 +16,8 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.mode).toBe("embedded");
     expect(config.databaseUrl).toBe("file:./data/gateway.db");
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 4000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 10_000 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 4000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 10_000, devAllowedHosts: [] });
+    expect(config.limits.maxBatchOperations).toBe(10);
     expect(config.metrics).toEqual({ token: undefined, listen: undefined, onMainPort: true });
     expect(config.events.subscriberMaxQueuedBytes).toBe(16 * 1_048_576);
     expect(config.routing.modelBackends).toEqual({ VIDEO: "ICE", AUDIO: "ICE", IMAGE: "MPS", TEXT: "MPS" });

@@ -122,10 +122,12 @@ export type FingerprintJob = Node & {
   backendJobId: Scalars['String']['output'];
   /** When the gateway recorded the submit. */
   createdAt: Scalars['DateTime']['output'];
-  /** The backend's Code when FAILED. */
+  /** The backend's Code when FAILED (or the gateway's, e.g. JOB_NOT_FOUND_ON_BACKEND, JOB_STUCK, RESULT_UNREACHABLE). */
   errorCode: Maybe<Scalars['String']['output']>;
   /** What went wrong, when FAILED. */
   errorMessage: Maybe<Scalars['String']['output']>;
+  /** Why it FAILED, as one of the gateway's error codes (the same on both services): MEDIA_NOT_FOUND (the input could not be read: no such bucket, object or media id, or not readable from the library's region), BAD_USER_INPUT (the file is not media of the library's kind), BACKEND_ERROR (anything else; see errorCode). Null unless FAILED. */
+  failureCode: Maybe<Scalars['String']['output']>;
   /** When the job ended (SUCCEEDED, FAILED or CANCELED). */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
   /** The gateway's own opaque id. */

@@ -1,3 +1,4 @@
+import { jobFailureCode } from "../../domain/job-failure.js";
 import { Directive, Field, Float, ID, ObjectType } from "type-graphql";
 import type { FingerprintJob, JobMode, JobStatus } from "../../domain/job.js";
 import type { FingerprintBackend } from "../../domain/model.js";
@@ -73,8 +74,15 @@ export class FingerprintJobType implements Node {
   @Field({ description: "The backend's own status word, as last seen (empty before the first read)." })
   rawStatus!: string;
 
-  @Field(() => String, { nullable: true, description: "The backend's Code when FAILED." })
+  @Field(() => String, { nullable: true, description: "The backend's Code when FAILED (or the gateway's, e.g. JOB_NOT_FOUND_ON_BACKEND, JOB_STUCK, RESULT_UNREACHABLE)." })
   errorCode!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why it FAILED, as one of the gateway's error codes (the same on both services): MEDIA_NOT_FOUND (the input could not be read: no such bucket, object or media id, or not readable from the library's region), BAD_USER_INPUT (the file is not media of the library's kind), BACKEND_ERROR (anything else; see errorCode). Null unless FAILED.",
+  })
+  failureCode!: string | null;
 
   @Field(() => String, { nullable: true, description: "What went wrong, when FAILED." })
   errorMessage!: string | null;
@@ -111,6 +119,7 @@ export class FingerprintJobType implements Node {
       status: job.status,
       rawStatus: job.rawStatus,
       errorCode: job.errorCode,
+      failureCode: jobFailureCode(job),
       errorMessage: job.errorMessage,
       matches: job.matches,
       similarityThreshold: job.similarityThreshold,

@@ -1,10 +1,10 @@
 /**
- * JSON POSTs to /graphql skip express (src/server/graphql-json-route.ts): these check that
- * the lean route answers the edge cases exactly as body-parser did, and that what it leaves
- * to express (compressed bodies, other charsets) still works.
+ * /graphql's one route to Apollo (src/server/http-graphql-route.ts, http-body.ts): the body
+ * edge cases answered as body-parser answered them (limits, chunks, compressed bodies,
+ * charsets), GET queries, the methods and media types it refuses.
  */
 import { request } from "node:http";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/gateway-harness.js";
 
@@ -31,7 +31,7 @@ function postChunked(chunks: string[]): Promise<{ status: number; body: string }
   });
 }
 
-describe("the JSON route to Apollo", () => {
+describe("the /graphql route to Apollo", () => {
   it("answers a plain JSON POST, with or without a utf-8 charset, and with a query string", async () => {
     for (const contentType of ["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"']) {
       const response = await h.post(QUERY, { "content-type": contentType });
@@ -69,14 +69,41 @@ describe("the JSON route to Apollo", () => {
     expect(empty.status).toBe(400);
   });
 
-  it("still serves what it leaves to express: gzip bodies, and refuses another charset with 415", async () => {
-    const gzipped = await fetch(h.gateway.graphqlUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", "content-encoding": "gzip" },
-      body: gzipSync(QUERY),
-    });
-    expect(await gzipped.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+  it("reads gzip, deflate and br bodies, limits them by their decompressed size, and refuses another encoding or charset with 415", async () => {
+    for (const [encoding, compress] of [["gzip", gzipSync], ["deflate", deflateSync], ["br", brotliCompressSync]] as const) {
+      const compressed = await fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", "content-encoding": encoding }, body: compress(QUERY) });
+      expect(await compressed.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+    }
+    // A bomb: 60 bytes on the wire, 5 kB once inflated.
+    const bomb = gzipSync(JSON.stringify({ query: "{ fingerprintLibraries { totalCount } }", variables: { pad: "x".repeat(5000) } }));
+    const inflated = await fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: bomb });
+    expect(inflated.status).toBe(413);
+    const corrupt = await fetch(h.gateway.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: "not gzip" });
+    expect(corrupt.status).toBe(400);
+    expect((await errorBody(corrupt)).message).toBe("The request body could not be decompressed.");
+    const zstd = await h.post(QUERY, { "content-type": "application/json", "content-encoding": "zstd" });
+    expect(zstd.status).toBe(415);
     const latin1 = await h.post(QUERY, { "content-type": "application/json; charset=latin1" });
     expect(latin1.status).toBe(415);
+    expect((await errorBody(latin1)).message).toMatch(/charset "latin1" is not supported; send UTF-8/);
+  });
+
+  it("serves a query over GET, and refuses a mutation over GET with 405", async () => {
+    const query = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent("{ fingerprintLibraries { totalCount } }")}`);
+    expect(query.status).toBe(200);
+    expect(await query.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+    const mutation = `mutation { createFingerprintLibrary(input: { name: "over-get", model: VIDEO }) { library { id } } }`;
+    const refused = await fetch(`${h.gateway.graphqlUrl}?query=${encodeURIComponent(mutation)}`);
+    expect(refused.status).toBe(405);
+    expect((await h.gql("{ fingerprintLibraries { totalCount } }")).data).toEqual({ fingerprintLibraries: { totalCount: 0 } });
+  });
+
+  it("refuses other methods with 405 and Allow, and other media types with 415", async () => {
+    const put = await fetch(h.gateway.graphqlUrl, { method: "PUT", headers: { "content-type": "application/json" }, body: QUERY });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("GET, POST");
+    const graphqlBody = await h.post("{ fingerprintLibraries { totalCount } }", { "content-type": "application/graphql" });
+    expect(graphqlBody.status).toBe(415);
+    expect((await errorBody(graphqlBody)).message).toMatch(/Content-Type: application\/json/);
   });
 });
