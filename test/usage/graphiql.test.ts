@@ -239,6 +239,7 @@ if (browserAvailable("GraphiQL in chromium")) {
         "DuplicateSearch",
         "LibraryFiles",
         "DeleteFiles",
+        "JobFinished",
       ]);
       expect(await editorText(".graphiql-query-editor")).toContain("mutation CreateLibrary {");
       await page.locator(".graphiql-editor-tools button", { hasText: "Headers" }).click();
@@ -475,6 +476,51 @@ if (browserAvailable("GraphiQL in chromium")) {
       // Each answer names the library, so a stale pane (which listed codegen.yml) never passes.
       const after = await runUntil((answer) => answer.data?.fingerprintLibrary?.name === "docs" && !files(answer).includes("codegen.yml"), 30_000);
       expect(files(after)).toEqual([]);
+    });
+
+    it("JobFinished: runs over graphql-ws and shows the end of a SearchMedia job run in a second window", { timeout: 120_000 }, async () => {
+      await openTab("JobFinished");
+      await expectInstructions(
+        "# CANCELED), over graphql-ws. Run it and stay on this tab:\n# switching tabs stops it. Open this page in a second\n# browser tab or window and run SearchMedia there (its\n# libraryId is still in Variables: GraphiQL keeps the\n# tabs). The event shows here when that job ends, with its\n# status and matches: seconds on the emulator.",
+      );
+      const subscribersBefore = h.gateway.events.subscriberCount;
+      await page.locator(".graphiql-execute-button").click();
+      await eventually(async () => h.gateway.events.subscriberCount > subscribersBefore, 10_000).catch(async (error) => {
+        throw new Error(`the subscription did not reach the gateway; the response pane shows:\n${await responseText()}\n(${error.message})`);
+      });
+
+      // "Open this page in a second browser tab or window and run SearchMedia there".
+      const second = await browser.context.newPage();
+      watch(second);
+      try {
+        await second.goto(`${h.gateway.url}/graphiql/`);
+        const secondEditor = (selector: string) => second.locator(`${selector} .CodeMirror`).first();
+        const secondText = (selector: string) => secondEditor(selector).evaluate((element: any) => String(element.CodeMirror.getValue()));
+        await secondEditor(".graphiql-query-editor").waitFor({ timeout: 30_000 });
+        await second.locator(".graphiql-tab-button", { hasText: "SearchMedia" }).click();
+        await second.waitForTimeout(300);
+        // "(its libraryId is still in Variables: GraphiQL keeps the tabs)".
+        expect(JSON.parse(await secondText(visibleTool))).toEqual({ libraryId: textLibraries[0] });
+        await second.locator(".graphiql-execute-button").click();
+        const answer = await eventually(async () => {
+          const shown = await secondText(".graphiql-response");
+          return shown.includes('"submitFingerprintJob"') ? JSON.parse(shown) : null;
+        }, 15_000);
+        const job = answer.data.submitFingerprintJob.job;
+        expect(job).toMatchObject({ mode: "SEARCH", status: "QUEUED" });
+
+        // "The event shows here when that job ends, with its status and matches".
+        await page.bringToFront();
+        await waitForResponse(job.id, 60_000);
+        const event = JSON.parse(await responseText()).data.fingerprintJobFinished;
+        expect(event).toMatchObject({ status: "SUCCEEDED", job: { id: job.id, mode: "SEARCH", status: "SUCCEEDED", library: { id: textLibraries[0], name: "docs" } } });
+        // SearchMedia searches tsconfig.json by now (the unrelated search above), so nothing.
+        expect(event.job.matches).toEqual([]);
+        await page.screenshot({ path: join(ARTIFACTS, "graphiql-job-finished.png") });
+        await page.locator(".graphiql-execute-button").click(); // stop the subscription
+      } finally {
+        await second.close();
+      }
     });
 
     it("opens a shared /graphql?query= link in GraphiQL with the operation in the editor", { timeout: 60_000 }, async () => {

@@ -332,6 +332,41 @@ export const EXAMPLES = [
   "libraryId": "<the first TEXT library's id>"
 }`,
   },
+  {
+    instructions: [
+      "One event per job, when it ends (SUCCEEDED, FAILED or",
+      "CANCELED), over graphql-ws. Run it and stay on this tab:",
+      "switching tabs stops it. Open this page in a second",
+      "browser tab or window and run SearchMedia there (its",
+      "libraryId is still in Variables: GraphiQL keeps the",
+      "tabs). The event shows here when that job ends, with its",
+      "status and matches: seconds on the emulator.",
+    ],
+    operation: `subscription JobFinished($filter: JobEventFilter) {
+  fingerprintJobFinished(filter: $filter) {
+    eventId
+    occurredAt
+    status
+    job {
+      id
+      mode
+      status
+      library {
+        id
+        name
+      }
+      matches {
+        primaryKey
+        similarity
+      }
+    }
+  }
+}
+`,
+    variables: `{
+  "filter": null
+}`,
+  },
 ];
 
 /** GraphiQL's defaultTabs: each example's instructions as comments above its operation. */
