@@ -5,7 +5,7 @@
 import DataLoader from "dataloader";
 import type { DuplicateSearch, FingerprintJob } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
-import type { EventRelay } from "../events/event-relay.js";
+import type { EventRelay } from "../subscriptions/index.js";
 import type { Services } from "../services/index.js";
 import type { LiveReads } from "../services/live-library-reader.js";
 
@@ -32,36 +32,47 @@ export interface GatewayContext {
 }
 
 export function createContext(services: Services, events: EventRelay, tenantId: string, router = false): GatewayContext {
-  // Built on first use: a list read needs neither loader, and only mutations read live state.
-  let libraryById: DataLoader<string, Library | null> | undefined;
-  let live: LiveReads | undefined;
-  let jobById: DataLoader<string, FingerprintJob | null> | undefined;
-  let searchById: DataLoader<string, DuplicateSearch | null> | undefined;
-  let jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string> | undefined;
-  return {
-    tenantId,
-    router,
-    services,
-    events,
-    loaders: {
-      get libraryById() {
-        return (libraryById ??= new DataLoader((ids) => services.queries.byIds(tenantId, ids)));
-      },
-      get jobById() {
-        return (jobById ??= new DataLoader((ids) => services.jobQueries.jobsByIds(tenantId, ids)));
-      },
-      get searchById() {
-        return (searchById ??= new DataLoader((ids) => services.jobQueries.searchesByIds(tenantId, ids)));
-      },
-      get jobsOfSearch() {
-        return (jobsOfSearch ??= new DataLoader(
-          (searches) => Promise.all(searches.map((search) => services.jobQueries.jobsOfSearch(tenantId, search))),
-          { cacheKeyFn: (search) => search.id },
-        ));
-      },
-      get live() {
-        return (live ??= services.liveReads());
-      },
-    },
-  };
+  return { tenantId, router, services, events, loaders: new RequestLoaders(services, tenantId) };
+}
+
+/**
+ * Each loader is built on first use: a list read needs none, and only mutations read live
+ * state. A class, not an object literal with getters: its getters live once on the
+ * prototype, so a context costs a few fields, not a closure per loader. Every subscription
+ * keeps its context for as long as it runs, so this is paid per subscriber.
+ */
+class RequestLoaders {
+  #libraryById: DataLoader<string, Library | null> | undefined;
+  #jobById: DataLoader<string, FingerprintJob | null> | undefined;
+  #searchById: DataLoader<string, DuplicateSearch | null> | undefined;
+  #jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string> | undefined;
+  #live: LiveReads | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly tenantId: string,
+  ) {}
+
+  get libraryById(): DataLoader<string, Library | null> {
+    return (this.#libraryById ??= new DataLoader((ids) => this.services.queries.byIds(this.tenantId, ids)));
+  }
+
+  get jobById(): DataLoader<string, FingerprintJob | null> {
+    return (this.#jobById ??= new DataLoader((ids) => this.services.jobQueries.jobsByIds(this.tenantId, ids)));
+  }
+
+  get searchById(): DataLoader<string, DuplicateSearch | null> {
+    return (this.#searchById ??= new DataLoader((ids) => this.services.jobQueries.searchesByIds(this.tenantId, ids)));
+  }
+
+  get jobsOfSearch(): DataLoader<DuplicateSearch, FingerprintJob[], string> {
+    return (this.#jobsOfSearch ??= new DataLoader(
+      (searches) => Promise.all(searches.map((search) => this.services.jobQueries.jobsOfSearch(this.tenantId, search))),
+      { cacheKeyFn: (search) => search.id },
+    ));
+  }
+
+  get live(): LiveReads {
+    return (this.#live ??= this.services.liveReads());
+  }
 }

@@ -16,6 +16,7 @@ import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
 import { JobQueryResolver } from "./resolvers/job-query.resolver.js";
 import { LibraryMutationResolver } from "./resolvers/library-mutation.resolver.js";
 import { LibraryQueryResolver } from "./resolvers/library-query.resolver.js";
+import { JobSubscriptionResolver } from "./resolvers/job-subscription.resolver.js";
 import { LibrarySubscriptionResolver } from "./resolvers/library-subscription.resolver.js";
 import { DateTimeScalar } from "./scalars.js";
 
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   LibraryJobsResolver,
   LibraryFilesResolver,
   JobCancelResolver,
+  JobSubscriptionResolver,
 ] as const;
 
 /**

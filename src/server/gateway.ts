@@ -15,8 +15,7 @@ import { createBackendAccounts, endpointKey, type BackendSettings } from "../bac
 import type { Config } from "../config.js";
 import { createContext, type GatewayContext } from "../graphql/context.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
-import { createEventBus } from "../events/event-bus.js";
-import { EventRelay } from "../events/event-relay.js";
+import { createEventBus, EventRelay, startWebSocketEndpoint } from "../subscriptions/index.js";
 import { reconcileAtStartup } from "../reconcile/startup.js";
 import { ActivationWatcher } from "../services/activation-watcher.js";
 import { JobResultReader } from "../services/job-result-reader.js";
@@ -41,7 +40,6 @@ import { createOperationGuard } from "./operation-guard.js";
 import { createTenantRateLimiter } from "./rate-limit.js";
 import { routerOnlyInlineTrace } from "./router-trace.js";
 import { backendSettingsFrom, serviceSettingsFrom, tenantCredentialsFrom } from "./settings-from-config.js";
-import { startWebSocketEndpoint } from "./websocket.js";
 
 export interface RunningGateway {
   /** http://host:port */
@@ -129,6 +127,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     log.debug({ bus: bus.kind }, "event relay started");
     cleanup.push(() => events.stop());
     services.recorder.onEvent((event) => events.publish(event));
+    services.jobRecorder.onEvent((event) => events.publish(event));
 
     // Creates interrupted by a crash are settled now and then every stale period, so a
     // retry with the same idempotencyKey finds them done.

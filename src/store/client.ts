@@ -34,8 +34,9 @@ export interface Connection {
   /** The driver itself, for the prepared hot reads (hot-reads.ts); not for writes. */
   driver: DirectDriver;
   /**
-   * SQLite only: a writable better-sqlite3 connection of the store's own, for the create
-   * path's prepared writes (intent-writes-sqlite.ts), used only inside `use` units.
+   * SQLite only: a writable better-sqlite3 connection of the store's own, for the prepared
+   * writes of the create and job submit paths (intent-writes-sqlite.ts, job-writes-sqlite.ts),
+   * used only inside `use` units.
    */
   sqliteWriter?: () => import("better-sqlite3").Database;
   /** Disconnects Prisma and ends the driver's pool. */

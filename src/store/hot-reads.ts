@@ -24,6 +24,7 @@ import type { Pool, QueryResultRow } from "pg";
 import type { Library } from "../domain/library.js";
 import { containsPattern, nameContainsSql, type Dialect } from "./like-pattern.js";
 import { toLibrary, type LibraryColumns } from "./mapping.js";
+import { postgresDate, sqliteDate, sqliteDateTime } from "./sql-values.js";
 import type { LibraryCursor, LibraryFilter } from "./ports.js";
 
 /** What library-repository needs from the driver underneath Prisma. */
@@ -183,19 +184,8 @@ function fromSqlRow(row: SqlRow, toDate: (value: unknown, column: string, id: st
   });
 }
 
-/**
- * SQLite DateTime columns as Prisma's better-sqlite3 adapter writes them: ISO 8601 text
- * ("2026-11-21T16:45:19.636+00:00"), or integers (unix ms), the adapter's other format.
- */
-function sqliteDate(value: unknown, column: string, id: string): Date {
-  const date =
-    typeof value === "string" ? new Date(value) : typeof value === "number" || typeof value === "bigint" ? new Date(Number(value)) : null;
-  if (!date || Number.isNaN(date.getTime())) throw new Error(`Stored Library.${column} of row ${id} is not a date.`);
-  return date;
-}
-
-/** The adapter's format for binding a Date, so cursor comparisons see the stored text. */
-const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
+/** SQLite DateTime text as the adapter writes it (sql-values.ts); cursor times are bound the same way, so comparisons see the stored text. */
+const sqliteLibraryDate = (value: unknown, column: string, id: string) => sqliteDate(value, `Library.${column} of row ${id}`);
 
 const SQLITE: PageDialect = {
   name: "sqlite",
@@ -221,14 +211,14 @@ class SqliteHotReads implements HotLibraryReads {
   }
 
   async page(tenantId: string, filter: LibraryFilter, take: number, after?: LibraryCursor): Promise<Library[]> {
-    const rows = this.statement(this.pages, shapeOf(filter, after), pageSql).all(...pageParams(tenantId, filter, take, after, sqliteTime)) as SqlRow[];
-    return rows.map((row) => fromSqlRow(row, sqliteDate));
+    const rows = this.statement(this.pages, shapeOf(filter, after), pageSql).all(...pageParams(tenantId, filter, take, after, sqliteDateTime)) as SqlRow[];
+    return rows.map((row) => fromSqlRow(row, sqliteLibraryDate));
   }
 
   async countedPage(tenantId: string, filter: LibraryFilter, take: number, after?: LibraryCursor) {
     const statement = this.statement(this.countedPages, shapeOf(filter, after), countedPageSql);
-    const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteTime)) as Array<SqlRow & { total: number | bigint }>;
-    return countedResult(rows, after, (row) => fromSqlRow(row, sqliteDate));
+    const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteDateTime)) as Array<SqlRow & { total: number | bigint }>;
+    return countedResult(rows, after, (row) => fromSqlRow(row, sqliteLibraryDate));
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<Library[]> {
@@ -239,7 +229,7 @@ class SqliteHotReads implements HotLibraryReads {
         `CROSS JOIN Library ON Library.id = wanted.value WHERE Library.tenantId = ?`,
     );
     const rows = this.byIdStatement.all(JSON.stringify(ids), tenantId) as SqlRow[];
-    return rows.map((row) => fromSqlRow(row, sqliteDate));
+    return rows.map((row) => fromSqlRow(row, sqliteLibraryDate));
   }
 }
 
@@ -298,7 +288,7 @@ class PostgresHotReads implements HotLibraryReads {
     let text = this.texts.get(shape);
     if (!text) this.texts.set(shape, (text = pageSql(shape, POSTGRESQL)));
     const rows = await this.run<SqlRow>("fpgw_library_page", shape, text, pageParams(tenantId, filter, take, after, (date) => date.toISOString()));
-    return rows.map((row) => fromSqlRow(row, postgresDate));
+    return rows.map((row) => fromSqlRow(row, postgresLibraryDate));
   }
 
   async countedPage(tenantId: string, filter: LibraryFilter, take: number, after?: LibraryCursor) {
@@ -307,7 +297,7 @@ class PostgresHotReads implements HotLibraryReads {
     if (!text) this.countedTexts.set(shape, (text = countedPageSql(shape, POSTGRESQL)));
     const values = pageParams(tenantId, filter, take, after, (date) => date.toISOString());
     const rows = await this.run<SqlRow & { total: string }>("fpgw_library_counted_page", shape, text, values);
-    return countedResult(rows, after, (row) => fromSqlRow(row, postgresDate));
+    return countedResult(rows, after, (row) => fromSqlRow(row, postgresLibraryDate));
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<Library[]> {
@@ -316,11 +306,10 @@ class PostgresHotReads implements HotLibraryReads {
       text: `SELECT ${PostgresHotReads.select} FROM "Library" WHERE "tenantId" = $1 AND "id" = ANY($2::text[])`,
       values: [tenantId, ids],
     });
-    return result.rows.map((row) => fromSqlRow(row, postgresDate));
+    return result.rows.map((row) => fromSqlRow(row, postgresLibraryDate));
   }
 }
 
-function postgresDate(value: unknown, column: string, id: string): Date {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
-  throw new Error(`Stored Library.${column} of row ${id} is not a date.`);
+function postgresLibraryDate(value: unknown, column: string, id: string): Date {
+  return postgresDate(value, `Library.${column} of row ${id}`);
 }

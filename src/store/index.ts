@@ -11,17 +11,20 @@ import type { IntentWrites } from "./intent-writes.js";
 import { PrismaIntentWrites } from "./intent-writes-prisma.js";
 import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
-import { PrismaLibraryEventRepository } from "./event-repository.js";
+import { PrismaEventLogRepository } from "./event-repository.js";
 import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import { PrismaJobRepository } from "./job-repository.js";
+import type { JobWrites } from "./job-writes.js";
+import { PostgresJobWrites } from "./job-writes-postgresql.js";
+import { SqliteJobWrites } from "./job-writes-sqlite.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
 import type {
   CreateIntentRepository,
   LeaseRepository,
-  LibraryEventRepository,
+  EventLogRepository,
   LibraryRepository,
   Store,
 } from "./ports.js";
@@ -52,7 +55,7 @@ export interface OpenedStore extends Store {
 class PrismaStore implements OpenedStore {
   readonly libraries: LibraryRepository;
   readonly intents: CreateIntentRepository;
-  readonly events: LibraryEventRepository;
+  readonly events: EventLogRepository;
   readonly leases: LeaseRepository;
   readonly jobs: JobRepository;
   readonly searches: DuplicateSearchRepository;
@@ -68,9 +71,9 @@ class PrismaStore implements OpenedStore {
     const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, now);
     this.libraries = libraries;
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
-    this.events = new PrismaLibraryEventRepository(connection.use);
+    this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
-    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, now);
+    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), now);
     this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
   }
 
@@ -91,6 +94,11 @@ function intentWrites(connection: Connection): IntentWrites {
   return connection.sqliteWriter
     ? new SqliteIntentWrites(connection.use, connection.sqliteWriter)
     : new PrismaIntentWrites(connection.use);
+}
+
+/** The job submit path's writes, likewise. */
+function jobWrites(connection: Connection): JobWrites {
+  return connection.sqliteWriter ? new SqliteJobWrites(connection.use, connection.sqliteWriter) : new PostgresJobWrites(connection.use);
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {

@@ -7,31 +7,15 @@
  * waits for a write lock its own process holds. Another process's lock is waited for up to
  * the busy timeout, exactly as the adapter's connection does.
  *
- * Values are stored as Prisma stores them, so Prisma reads and compares them unchanged:
- * DateTime as ISO text with "+00:00" (the driver adapter's default "iso8601" format).
+ * Values are stored as Prisma stores them (sql-values.ts), so Prisma reads and compares them
+ * unchanged; a unique violation is reported as Prisma's P2002 (raw-writes.ts).
  */
 import type { Database, Statement } from "better-sqlite3";
 import type { FingerprintBackend } from "../domain/model.js";
 import type { UseDb } from "./client.js";
 import { intentMissing, type IntentCompletion, type IntentWrites, type PendingIntentRow } from "./intent-writes.js";
-
-/** What @prisma/adapter-better-sqlite3 writes for a Date (timestampFormat "iso8601"). */
-export function sqliteDateTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
-
-function sqliteValue(value: unknown): unknown {
-  if (value instanceof Date) return sqliteDateTime(value);
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return value === undefined ? null : value;
-}
-
-/** better-sqlite3's unique violations as Prisma's P2002, so isUniqueViolation sees them. */
-function asModelError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code !== "SQLITE_CONSTRAINT_UNIQUE" && code !== "SQLITE_CONSTRAINT_PRIMARYKEY") return error;
-  return Object.assign(new Error((error as Error).message, { cause: error }), { code: "P2002" });
-}
+import { asModelError } from "./raw-writes.js";
+import { sqliteDateTime, sqliteValue } from "./sql-values.js";
 
 interface Statements {
   insertPending: Statement;

@@ -1,6 +1,6 @@
 /**
  * Job and duplicate-search rows to domain objects, and the JSON columns they carry (matches,
- * primaryKeys, libraryIds). As in mapping.ts, the enumerated columns are plain text, so a
+ * primaryKeys, libraryIds); Prisma's rows and hand-written SQL's (fromJobSqlRow) alike. As in mapping.ts, the enumerated columns are plain text, so a
  * value outside the domain's union is caught here, on read; so is JSON that is not the shape
  * the store wrote.
  */
@@ -20,6 +20,7 @@ import {
 } from "../domain/job.js";
 import { FINGERPRINT_BACKENDS, FINGERPRINT_MODELS, type FingerprintBackend, type FingerprintModel } from "../domain/model.js";
 import type { DuplicateSearch as DuplicateSearchRow, FingerprintJob as FingerprintJobRow } from "./generated/postgresql/client.js";
+import { postgresDate, sqliteDate } from "./sql-values.js";
 
 function oneOf<T extends string>(allowed: readonly T[], value: string, column: string, id: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -28,6 +29,58 @@ function oneOf<T extends string>(allowed: readonly T[], value: string, column: s
 
 /** The columns a FingerprintJob is made of (the watcher's schedule and the shard are not part of it). */
 export type JobColumns = Omit<FingerprintJobRow, "nextCheckAt" | "checkCount" | "shard">;
+
+/** JobColumns by name, in the order the hand-written SELECTs and RETURNINGs list them (job-reads.ts, job-writes-*.ts). */
+export const JOB_COLUMNS = [
+  "id",
+  "tenantId",
+  "libraryId",
+  "account",
+  "backend",
+  "region",
+  "model",
+  "kind",
+  "mode",
+  "primaryKey",
+  "primaryKeys",
+  "media",
+  "similarityThreshold",
+  "userData",
+  "searchId",
+  "idempotencyKey",
+  "inputHash",
+  "submitState",
+  "backendJobId",
+  "status",
+  "rawStatus",
+  "errorCode",
+  "errorMessage",
+  "matches",
+  "createdAt",
+  "updatedAt",
+  "finishedAt",
+] as const satisfies ReadonlyArray<keyof JobColumns>;
+
+export const JOB_DATE_COLUMNS: ReadonlySet<string> = new Set(["createdAt", "updatedAt", "finishedAt"]);
+
+/** JobColumns as hand-written SQL returns them: the dates in the dialect's form (sql-values.ts). */
+export type JobSqlRow = Omit<JobColumns, "createdAt" | "updatedAt" | "finishedAt"> & {
+  createdAt: unknown;
+  updatedAt: unknown;
+  finishedAt: unknown;
+};
+
+/** A job from hand-written SQL's row, on SQLite or PostgreSQL. */
+export function fromJobSqlRow(row: JobSqlRow, dialect: "sqlite" | "postgresql"): FingerprintJob {
+  const read = dialect === "sqlite" ? sqliteDate : postgresDate;
+  const date = (value: unknown, column: string) => read(value, `FingerprintJob.${column} of row ${row.id}`);
+  return toFingerprintJob({
+    ...row,
+    createdAt: date(row.createdAt, "createdAt"),
+    updatedAt: date(row.updatedAt, "updatedAt"),
+    finishedAt: row.finishedAt === null ? null : date(row.finishedAt, "finishedAt"),
+  });
+}
 
 export function toFingerprintJob(row: JobColumns): FingerprintJob {
   const where = (column: string) => `FingerprintJob.${column}`;

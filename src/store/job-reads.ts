@@ -16,8 +16,9 @@ import type { Database, Statement } from "better-sqlite3";
 import type { Pool } from "pg";
 import type { FingerprintJob } from "../domain/job.js";
 import type { DirectDriver } from "./hot-reads.js";
-import { toFingerprintJob, type JobColumns } from "./job-mapping.js";
+import { fromJobSqlRow, JOB_COLUMNS, JOB_DATE_COLUMNS, type JobSqlRow } from "./job-mapping.js";
 import type { JobCursor, JobFilter } from "./job-ports.js";
+import { sqliteDateTime } from "./sql-values.js";
 
 export interface JobReads {
   /** At most `take` visible jobs of the tenant matching the filter, after the cursor, in (createdAt, id) order. */
@@ -30,38 +31,6 @@ export interface JobReads {
 export function createJobReads(driver: DirectDriver): JobReads {
   return driver.kind === "sqlite" ? new SqliteJobReads(driver.reader) : new PostgresJobReads(driver.pool);
 }
-
-const COLUMNS = [
-  "id",
-  "tenantId",
-  "libraryId",
-  "account",
-  "backend",
-  "region",
-  "model",
-  "kind",
-  "mode",
-  "primaryKey",
-  "primaryKeys",
-  "media",
-  "similarityThreshold",
-  "userData",
-  "searchId",
-  "idempotencyKey",
-  "inputHash",
-  "submitState",
-  "backendJobId",
-  "status",
-  "rawStatus",
-  "errorCode",
-  "errorMessage",
-  "matches",
-  "createdAt",
-  "updatedAt",
-  "finishedAt",
-] as const satisfies ReadonlyArray<keyof JobColumns>;
-
-const DATE_COLUMNS: ReadonlySet<string> = new Set(["createdAt", "updatedAt", "finishedAt"]);
 
 /** What the API lists (the counting triggers count exactly these rows). */
 const VISIBLE = `"submitState" = 'SUBMITTED' AND "kind" = 'FINGERPRINT'`;
@@ -127,37 +96,11 @@ function countParams(tenantId: string, filter: JobFilter): unknown[] {
   return params;
 }
 
-type SqlRow = Omit<JobColumns, "createdAt" | "updatedAt" | "finishedAt"> & {
-  createdAt: unknown;
-  updatedAt: unknown;
-  finishedAt: unknown;
-};
-
-function fromSqlRow(row: SqlRow, toDate: (value: unknown, column: string, id: string) => Date): FingerprintJob {
-  return toFingerprintJob({
-    ...row,
-    createdAt: toDate(row.createdAt, "createdAt", row.id),
-    updatedAt: toDate(row.updatedAt, "updatedAt", row.id),
-    finishedAt: row.finishedAt === null ? null : toDate(row.finishedAt, "finishedAt", row.id),
-  });
-}
-
-/** SQLite DateTime text as Prisma's adapter writes it (see hot-reads.ts), or unix ms. */
-function sqliteDate(value: unknown, column: string, id: string): Date {
-  const date =
-    typeof value === "string" ? new Date(value) : typeof value === "number" || typeof value === "bigint" ? new Date(Number(value)) : null;
-  if (!date || Number.isNaN(date.getTime())) throw new Error(`Stored FingerprintJob.${column} of row ${id} is not a date.`);
-  return date;
-}
-
-/** The adapter's format for binding a Date, so cursor comparisons see the stored text. */
-const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
-
 class SqliteJobReads implements JobReads {
   private readonly pages = new Map<number, Statement>();
   private readonly counts = new Map<number, Statement>();
   private byIdStatement: Statement | undefined;
-  private static readonly select = COLUMNS.map((name) => `"${name}"`).join(", ");
+  private static readonly select = JOB_COLUMNS.map((name) => `"${name}"`).join(", ");
 
   constructor(private readonly reader: () => Database) {}
 
@@ -168,18 +111,18 @@ class SqliteJobReads implements JobReads {
       statement = this.reader().prepare(pageSql(shape, SqliteJobReads.select, () => "?", ""));
       this.pages.set(shape, statement);
     }
-    const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteTime)) as SqlRow[];
-    return rows.map((row) => fromSqlRow(row, sqliteDate));
+    const rows = statement.all(...pageParams(tenantId, filter, take, after, sqliteDateTime)) as JobSqlRow[];
+    return rows.map((row) => fromJobSqlRow(row, "sqlite"));
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
     // As for libraries (hot-reads.ts): one JSON array of ids, one primary-key probe per id.
     this.byIdStatement ??= this.reader().prepare(
-      `SELECT ${COLUMNS.map((name) => `j."${name}"`).join(", ")} FROM json_each(?) AS wanted ` +
+      `SELECT ${JOB_COLUMNS.map((name) => `j."${name}"`).join(", ")} FROM json_each(?) AS wanted ` +
         `CROSS JOIN "FingerprintJob" AS j ON j."id" = wanted.value WHERE j."tenantId" = ? AND j."submitState" = 'SUBMITTED' AND j."kind" = 'FINGERPRINT'`,
     );
-    const rows = this.byIdStatement.all(JSON.stringify(ids), tenantId) as SqlRow[];
-    return rows.map((row) => fromSqlRow(row, sqliteDate));
+    const rows = this.byIdStatement.all(JSON.stringify(ids), tenantId) as JobSqlRow[];
+    return rows.map((row) => fromJobSqlRow(row, "sqlite"));
   }
 
   async count(tenantId: string, filter: JobFilter): Promise<number> {
@@ -198,8 +141,8 @@ class SqliteJobReads implements JobReads {
  * cursor times bound as UTC text (see hot-reads.ts for why).
  */
 class PostgresJobReads implements JobReads {
-  private static readonly select = COLUMNS.map((name) =>
-    DATE_COLUMNS.has(name) ? `"${name}" AT TIME ZONE 'UTC' AS "${name}"` : `"${name}"`,
+  private static readonly select = JOB_COLUMNS.map((name) =>
+    JOB_DATE_COLUMNS.has(name) ? `"${name}" AT TIME ZONE 'UTC' AS "${name}"` : `"${name}"`,
   ).join(", ");
   private readonly pages = new Map<number, string>();
   private readonly counts = new Map<number, string>();
@@ -213,21 +156,21 @@ class PostgresJobReads implements JobReads {
       text = pageSql(shape, PostgresJobReads.select, (n) => `$${n}`, "::timestamp(3)");
       this.pages.set(shape, text);
     }
-    const result = await this.pool.query<SqlRow>({
+    const result = await this.pool.query<JobSqlRow>({
       name: `fpgw_job_page_${shape}`,
       text,
       values: pageParams(tenantId, filter, take, after, (date) => date.toISOString()),
     });
-    return result.rows.map((row) => fromSqlRow(row, postgresDate));
+    return result.rows.map((row) => fromJobSqlRow(row, "postgresql"));
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
-    const result = await this.pool.query<SqlRow>({
+    const result = await this.pool.query<JobSqlRow>({
       name: "fpgw_job_by_ids",
       text: `SELECT ${PostgresJobReads.select} FROM "FingerprintJob" WHERE "tenantId" = $1 AND "id" = ANY($2::text[]) AND ${VISIBLE}`,
       values: [tenantId, ids],
     });
-    return result.rows.map((row) => fromSqlRow(row, postgresDate));
+    return result.rows.map((row) => fromJobSqlRow(row, "postgresql"));
   }
 
   async count(tenantId: string, filter: JobFilter): Promise<number> {
@@ -246,7 +189,3 @@ class PostgresJobReads implements JobReads {
   }
 }
 
-function postgresDate(value: unknown, column: string, id: string): Date {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
-  throw new Error(`Stored FingerprintJob.${column} of row ${id} is not a date.`);
-}

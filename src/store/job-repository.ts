@@ -6,6 +6,9 @@
  *    called, race-safe by the unique index on (tenantId, idempotencyKey): the winner's INSERT
  *    commits, every other one fails with a unique violation and reads the winner's row. A
  *    REFUSED row with the same input hash is taken over by a conditional UPDATE (one winner).
+ *  - The submit's two writes (claim's INSERT, markSubmitted) are hand SQL behind JobWrites
+ *    (job-writes.ts: prepared once on SQLite, fixed SQL on PostgreSQL), because through Prisma
+ *    model calls they were most of a submit's CPU; everything else here is Prisma.
  *  - The API's reads (a page, jobs by id, totalCount) are prepared SQL on the driver
  *    (job-reads.ts) and see SUBMITTED, FINGERPRINT rows only; totalCount comes from the
  *    trigger-kept "JobCount".
@@ -37,6 +40,7 @@ import type {
   WatchedJob,
 } from "./job-ports.js";
 import { createJobReads, type JobReads } from "./job-reads.js";
+import type { JobWrites } from "./job-writes.js";
 import type { Clock } from "./library-repository.js";
 import { librarySnapshot, toLibrary } from "./mapping.js";
 import { isUniqueViolation } from "./prisma-errors.js";
@@ -51,6 +55,8 @@ export class PrismaJobRepository implements JobRepository {
     private readonly use: UseDb,
     private readonly kind: "sqlite" | "postgresql",
     driver: DirectDriver,
+    /** The submit's hot-path writes (job-writes.ts). */
+    private readonly writes: JobWrites,
     private readonly now: Clock = () => new Date(),
   ) {
     this.reads = createJobReads(driver);
@@ -129,7 +135,7 @@ export class PrismaJobRepository implements JobRepository {
       checkCount: 0,
     } satisfies FingerprintJobRow;
     try {
-      await this.use((db) => db.fingerprintJob.create({ data }));
+      await this.writes.insert(data);
       // The row is known in full, so nothing is read back.
       return { claimed: true, job: toFingerprintJob(data) };
     } catch (error) {
@@ -162,11 +168,12 @@ export class PrismaJobRepository implements JobRepository {
    * state is an error, because the row then belongs to another attempt.
    */
   async markSubmitted(id: string, backendJobId: string, firstCheckAt: Date): Promise<FingerprintJob> {
-    const data = { submitState: "SUBMITTED", backendJobId, status: "QUEUED", nextCheckAt: firstCheckAt, updatedAt: this.now() };
-    const { count } = await this.use((db) => db.fingerprintJob.updateMany({ where: { id, submitState: "PENDING" }, data }));
+    // The usual case is one statement that returns the job; only a row that was not PENDING is read again.
+    const submitted = await this.writes.markSubmitted(id, backendJobId, firstCheckAt, this.now());
+    if (submitted) return submitted;
     const row = await this.use((db) => db.fingerprintJob.findUnique({ where: { id } }));
     if (!row) throw notFound(`Job ${id}`);
-    if (count === 0 && (row.submitState !== "SUBMITTED" || row.backendJobId !== backendJobId)) {
+    if (row.submitState !== "SUBMITTED" || row.backendJobId !== backendJobId) {
       throw new Error(`Job ${id} cannot be marked submitted as ${backendJobId}: it is ${row.submitState} (backend job ${row.backendJobId ?? "none"}).`);
     }
     return toFingerprintJob(row);

@@ -21,7 +21,7 @@ import type { CreateIntent, CreateIntentState, LibraryEvent } from "./ports.js";
 
 const INTENT_STATES: readonly CreateIntentState[] = ["PENDING", "SUCCEEDED", "FAILED"];
 
-function oneOf<T extends string>(allowed: readonly T[], value: string, column: string, id: string): T {
+export function oneOf<T extends string>(allowed: readonly T[], value: string, column: string, id: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new Error(`Stored ${column} "${value}" of row ${id} is not one of ${allowed.join(", ")}.`);
 }
@@ -89,6 +89,7 @@ export function toCreateIntent(row: CreateIntentRow): CreateIntent {
 export function toLibraryEvent(row: LibraryEventRow): LibraryEvent {
   const where = String(row.id);
   return {
+    kind: "LIBRARY",
     id: row.id,
     tenantId: row.tenantId,
     libraryId: row.libraryId,

@@ -3,9 +3,10 @@
  * the services see only these interfaces, so a fake is never needed either: tests run them
  * on a real SQLite file or PostgreSQL database.
  */
+import type { JobKind, JobStatus } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
-import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
+import type { DuplicateSearchRepository, JobEvent, JobRepository } from "./job-ports.js";
 
 export interface LibraryFilter {
   backend?: FingerprintBackend;
@@ -110,11 +111,12 @@ export interface TransitionResult {
 }
 
 /**
- * One entry of the durable, ordered event log. `library` is the snapshot right after the
- * change, so replay and fan-out never re-read the registry.
+ * One entry of the durable, ordered event log for a library's status change. `library` is
+ * the snapshot right after the change, so replay and fan-out never re-read the registry.
  */
 export interface LibraryEvent {
-  /** Strictly increasing in insertion order; the cursor of `after`. */
+  kind: "LIBRARY";
+  /** Strictly increasing in insertion order (one sequence for every kind); the cursor of `after`. */
   id: number;
   tenantId: string;
   libraryId: string;
@@ -129,7 +131,15 @@ export interface LibraryEvent {
   library: Library;
 }
 
+/**
+ * Everything the event log holds and the subscription pipeline carries: one log, one id
+ * sequence, one order, one bus, one relay for every kind of event.
+ */
+export type GatewayEvent = LibraryEvent | JobEvent;
+
 export interface LibraryEventFilter {
+  /** Optional: a filter without a kind is a library filter. */
+  kind?: "LIBRARY";
   libraryIds?: readonly string[];
   backend?: FingerprintBackend;
   model?: FingerprintModel;
@@ -137,11 +147,35 @@ export interface LibraryEventFilter {
   firstActivationOnly?: boolean;
 }
 
-export interface LibraryEventRepository {
-  /** A tenant's events with id > afterId matching the filter, ascending, at most `limit`. */
-  listAfter(tenantId: string, afterId: number, filter: LibraryEventFilter, limit: number): Promise<LibraryEvent[]>;
-  /** All tenants' events that occurred at or after `since`, ascending by id (the relay's safety sweep). */
-  listSince(since: Date, limit: number): Promise<LibraryEvent[]>;
+export interface JobEventFilter {
+  kind: "JOB";
+  libraryIds?: readonly string[];
+  jobIds?: readonly string[];
+  searchIds?: readonly string[];
+  /** Only changes to one of these statuses (e.g. the finished ones). */
+  statuses?: readonly JobStatus[];
+  /**
+   * Only jobs of these kinds. The kind is in the job snapshot, not a column: listAfter
+   * leaves this to the stream's predicate, so a replay page may hold fewer matches than
+   * it read (the stream pages on the log's ids, not on the count of matches).
+   */
+  jobKinds?: readonly JobKind[];
+}
+
+/** What one subscription wants: a kind of event, narrowed by that kind's fields. */
+export type EventFilter = LibraryEventFilter | JobEventFilter;
+
+/** The event type a filter selects. */
+export type EventOf<F extends EventFilter> = F extends JobEventFilter ? JobEvent : LibraryEvent;
+
+export interface EventLogRepository {
+  /**
+   * A tenant's events of the filter's kind with id > afterId, ascending, at most `limit`
+   * read from the log. Every field of the filter that is a column is applied in the query.
+   */
+  listAfter<F extends EventFilter>(tenantId: string, afterId: number, filter: F, limit: number): Promise<Array<EventOf<F>>>;
+  /** All tenants' events of every kind that occurred at or after `since`, ascending by id (the relay's safety sweep). */
+  listSince(since: Date, limit: number): Promise<GatewayEvent[]>;
 }
 
 /**
@@ -228,7 +262,7 @@ export interface CreateIntentRepository {
 export interface Store {
   libraries: LibraryRepository;
   intents: CreateIntentRepository;
-  events: LibraryEventRepository;
+  events: EventLogRepository;
   leases: LeaseRepository;
   jobs: JobRepository;
   searches: DuplicateSearchRepository;

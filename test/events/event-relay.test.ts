@@ -9,12 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEventBus, type EventBus } from "../../src/events/event-bus.js";
-import { SubscriberTooSlowError } from "../../src/events/event-queue.js";
-import { EventRelay, type RelaySubscriber } from "../../src/events/event-relay.js";
-import { libraryEventStream } from "../../src/events/event-stream.js";
-import type { EventSink } from "../../src/events/push-source.js";
-import { openStore, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
+import { createEventBus, type EventBus } from "../../src/subscriptions/event-bus.js";
+import { SubscriberTooSlowError } from "../../src/subscriptions/event-queue.js";
+import { EventRelay, type RelaySubscriber } from "../../src/subscriptions/event-relay.js";
+import type { EventSink } from "../../src/subscriptions/push-source.js";
+import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
 import { eventually } from "../support/gateway-harness.js";
 
 const log = pino({ level: "silent" });
@@ -62,6 +61,7 @@ function event(tenantId = "t1", overrides: Partial<LibraryEvent> = {}): LibraryE
     activatedAt: now,
   } as LibraryEvent["library"];
   return {
+    kind: "LIBRARY",
     id: nextId++,
     tenantId,
     libraryId: library.id,
@@ -78,7 +78,7 @@ function event(tenantId = "t1", overrides: Partial<LibraryEvent> = {}): LibraryE
 }
 
 /** A subscriber that records what it got, in order. */
-function recorder(accepts: (e: LibraryEvent) => boolean = () => true) {
+function recorder(accepts: (e: GatewayEvent) => boolean = () => true) {
   const got: number[] = [];
   let ended = false;
   const subscriber: RelaySubscriber = { accepts, deliver: (e) => void got.push(e.id), end: () => void (ended = true) };
@@ -172,7 +172,7 @@ describe("EventRelay fan-out in turns", () => {
 describe("library event stream", () => {
   it("holds live events until a sink is attached, then pushes them synchronously, filtered by tenant", async () => {
     await startRelay();
-    const stream = libraryEventStream(relay, store, { tenantId: "t1", filter: {} });
+    const stream = relay.stream("t1", { kind: "LIBRARY" });
     const mine = event("t1");
     relay.publish(mine);
     relay.publish(event("t2"));
@@ -190,7 +190,7 @@ describe("library event stream", () => {
 
   it("cuts off a reader whose sink has fallen more than SUBSCRIBER_BUFFER behind", async () => {
     await startRelay({ subscriberBuffer: 2 });
-    const stream = libraryEventStream(relay, store, { tenantId: "t1", filter: {} });
+    const stream = relay.stream("t1", { kind: "LIBRARY" });
     let backlog = 0;
     const failures: Error[] = [];
     const sink: EventSink<LibraryEvent> = {
@@ -209,7 +209,7 @@ describe("library event stream", () => {
 
   it("can still be pulled with for await, and return() unregisters it", async () => {
     await startRelay();
-    const stream = libraryEventStream(relay, store, { tenantId: "t1", filter: { model: "VIDEO" } });
+    const stream = relay.stream("t1", { kind: "LIBRARY", model: "VIDEO" });
     const iterator = stream[Symbol.asyncIterator]();
     const audio = event("t1", { model: "AUDIO" });
     const video = event("t1");

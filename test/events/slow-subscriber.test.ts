@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { SUBSCRIBER_TOO_SLOW_CLOSE_CODE } from "../../src/server/socket-writer.js";
+import { SUBSCRIBER_TOO_SLOW_CLOSE_CODE } from "../../src/subscriptions/socket-writer.js";
 import { eventually, startHarness, type Harness } from "../support/gateway-harness.js";
 import { connect, settledSubscriberCount, subscribe } from "../support/subscription-client.js";
 

@@ -433,9 +433,14 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
         d.$queryRawUnsafe<EventRow[]>(`SELECT "id" FROM "LibraryEvent" WHERE "jobId" = '${job.id}' ORDER BY "id"`),
       );
       expect(jobEvents.map((e) => Number(e.id))).toEqual([running.find((r) => r.eventId !== null)!.eventId, winner.eventId]);
-      // The library event reads stay library-only for now.
+      // A library filter reads library events only; a job filter and the relay's sweep read the JOB events.
       expect(await store.events.listAfter("cas-tenant", 0, {}, 1000)).toEqual(libraryEventsBefore);
-      expect((await store.events.listSince(new Date(0), 100_000)).every((e) => e.status !== ("SUCCEEDED" as string))).toBe(true);
+      const [read] = await store.events.listAfter("cas-tenant", winner.eventId! - 1, { kind: "JOB" }, 1);
+      expect(read).toMatchObject({ kind: "JOB", id: winner.eventId, jobId: job.id, searchId: search.id, previousStatus: "RUNNING", status: "SUCCEEDED" });
+      expect(read!.job).toEqual(winner.job);
+      expect((await store.events.listSince(new Date(0), 100_000)).filter((e) => e.kind === "JOB" && e.jobId === job.id).map((e) => e.id)).toEqual(
+        jobEvents.map((e) => Number(e.id)),
+      );
     });
 
     it("on a miss returns the row as it now is; no change writes nothing; an unknown id is NOT_FOUND", async () => {

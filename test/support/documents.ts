@@ -11,6 +11,7 @@ export {
   DeleteLibraryFilesDocument as DELETE_FILES,
   GetLibraryDocument as GET,
   ImportLibraryDocument as IMPORT,
+  JobFinishedDocument as JOB_FINISHED,
   LibraryActivatedDocument as ACTIVATED,
   LibraryStatusChangedDocument as STATUS_CHANGED,
   ListLibrariesDocument as LIST,

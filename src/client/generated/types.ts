@@ -176,6 +176,19 @@ export type FingerprintJobEdge = {
   node: FingerprintJob;
 };
 
+/** A job's end: SUCCEEDED, FAILED or CANCELED. */
+export type FingerprintJobEvent = {
+  __typename?: 'FingerprintJobEvent';
+  /** Increasing, one sequence with library events; pass the last one you saw as `after` to resume without a gap. */
+  eventId: Scalars['ID']['output'];
+  /** The job as it was right after the change. */
+  job: FingerprintJob;
+  /** When the gateway recorded the change. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The status the job changed to. */
+  status: FingerprintJobStatus;
+};
+
 /** Narrows fingerprintJobs; every given field must match. */
 export type FingerprintJobFilter = {
   /** Only jobs on this backend. */
@@ -322,6 +335,16 @@ export type FingerprintModel =
   | 'TEXT'
   /** Video fingerprints (ICE Model Video, MPS ModelId 12). */
   | 'VIDEO';
+
+/** Narrows a job subscription; every given field must match. */
+export type JobEventFilter = {
+  /** Only these jobs (at most 100 ids). */
+  jobIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only jobs in these libraries (at most 100 ids). */
+  libraryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only the jobs of these duplicate searches (at most 100 ids). */
+  searchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
 
 /** Narrows a subscription; every given field must match. */
 export type LibraryEventFilter = {
@@ -603,10 +626,18 @@ export type SubmitFingerprintJobPayload = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Fires when a job ends (SUCCEEDED, FAILED or CANCELED). With `after`, first replays stored events after that eventId. */
+  fingerprintJobFinished: FingerprintJobEvent;
   /** Fires once per library, when it first turns ACTIVE. */
   fingerprintLibraryActivated: LibraryStatusEvent;
   /** Every status change. With `after`, first replays the stored events after that eventId. */
   fingerprintLibraryStatusChanged: LibraryStatusEvent;
+};
+
+
+export type SubscriptionFingerprintJobFinishedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<JobEventFilter>;
 };
 
 

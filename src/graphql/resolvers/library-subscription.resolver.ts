@@ -1,12 +1,8 @@
 import { Arg, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
-import { badInput } from "../../domain/errors.js";
-import { libraryEventStream } from "../../events/event-stream.js";
 import type { LibraryEvent, LibraryEventFilter as StoreEventFilter } from "../../store/ports.js";
 import type { GatewayContext } from "../context.js";
-import { libraryIdFrom } from "../global-id.js";
+import { filterIds, parseAfter } from "../event-arguments.js";
 import { LibraryEventFilter, LibraryStatusEventType } from "../types/library-event.js";
-
-const MAX_FILTER_IDS = 100;
 
 interface SubscriptionArgs {
   filter?: LibraryEventFilter | null;
@@ -41,27 +37,18 @@ export class LibrarySubscriptionResolver {
   }
 }
 
-function stream(context: GatewayContext, args: SubscriptionArgs, base: StoreEventFilter) {
+function stream(context: GatewayContext, args: SubscriptionArgs, base: Omit<StoreEventFilter, "kind">) {
   const filter = toStoreFilter(args.filter, base);
-  const after = args.after === undefined || args.after === null ? undefined : parseEventId(args.after);
-  return libraryEventStream(context.events, context.services.store, { tenantId: context.tenantId, filter, after });
+  return context.events.stream(context.tenantId, filter, parseAfter(args.after));
 }
 
-function toStoreFilter(filter: LibraryEventFilter | null | undefined, base: StoreEventFilter): StoreEventFilter {
-  const ids = filter?.ids ?? undefined;
-  if (ids && ids.length > MAX_FILTER_IDS) throw badInput("filter.ids", `filter.ids holds ${ids.length} ids; the limit is ${MAX_FILTER_IDS}.`);
+function toStoreFilter(filter: LibraryEventFilter | null | undefined, base: Omit<StoreEventFilter, "kind">): StoreEventFilter {
+  const libraryIds = filterIds(filter?.ids, "FingerprintLibrary", "filter.ids");
   return {
     ...base,
-    ...(ids ? { libraryIds: ids.map((id) => libraryIdFrom(id, "filter.ids")) } : {}),
+    kind: "LIBRARY",
+    ...(libraryIds ? { libraryIds } : {}),
     ...(filter?.backend ? { backend: filter.backend } : {}),
     ...(filter?.model ? { model: filter.model } : {}),
   };
-}
-
-function parseEventId(after: string): number {
-  const id = Number(after);
-  if (!/^\d{1,15}$/.test(after) || !Number.isSafeInteger(id)) {
-    throw badInput("after", `after must be an eventId from a LibraryStatusEvent (a whole number); got "${after.slice(0, 40)}".`);
-  }
-  return id;
 }

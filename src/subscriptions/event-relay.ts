@@ -15,8 +15,9 @@
  * the subscribers that were registered when the relay received it.
  */
 import type { Logger } from "pino";
-import type { LibraryEvent, Store } from "../store/ports.js";
+import type { EventFilter, EventOf, GatewayEvent, Store } from "../store/ports.js";
 import type { EventBus } from "./event-bus.js";
+import { eventStream, type EventStream } from "./event-stream.js";
 
 export interface EventRelaySettings {
   /** How often the event log is swept for events the bus lost. */
@@ -29,13 +30,13 @@ export interface EventRelaySettings {
   deliveriesPerTurn?: number;
 }
 
-export type EventPredicate = (event: LibraryEvent) => boolean;
+export type EventPredicate = (event: GatewayEvent) => boolean;
 
 /** One live subscription as the relay sees it. */
 export interface RelaySubscriber {
   accepts: EventPredicate;
   /** Takes the event synchronously; must not throw (a throw is logged and skipped). */
-  deliver(event: LibraryEvent): void;
+  deliver(event: GatewayEvent): void;
   /** The relay is stopping: nothing more will come. */
   end(): void;
 }
@@ -43,7 +44,7 @@ export interface RelaySubscriber {
 const DEFAULT_DELIVERIES_PER_TURN = 500;
 
 interface Fanout {
-  event: LibraryEvent;
+  event: GatewayEvent;
   /** The subscribers registered when the event arrived. */
   to: RelaySubscriber[];
   next: number;
@@ -61,7 +62,7 @@ export class EventRelay {
   private draining = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private consuming: Promise<void> | undefined;
-  private busStream: AsyncIterableIterator<LibraryEvent> | undefined;
+  private busStream: AsyncIterableIterator<GatewayEvent> | undefined;
   private startedAt = new Date();
   private sweeping: Promise<void> | undefined;
 
@@ -88,12 +89,21 @@ export class EventRelay {
   }
 
   /** Publishes a just-recorded event to every instance (this one included, through the bus). */
-  publish(event: LibraryEvent): void {
+  publish(event: GatewayEvent): void {
     try {
       this.bus.publish(event);
     } catch (error) {
       this.log.warn({ err: error, eventId: event.id }, "publish failed; the next sweep delivers the event");
     }
+  }
+
+  /**
+   * The one entry point for subscriptions: a tenant's events of the filter's kind, after
+   * `after` (replayed from the log) and then live, with no gap and no duplicate at the seam.
+   * Registered with this relay at once, before anyone reads it.
+   */
+  stream<F extends EventFilter>(tenantId: string, filter: F, after?: number): EventStream<EventOf<F>> {
+    return eventStream(this, this.store, { tenantId, filter, after });
   }
 
   /**
@@ -162,7 +172,7 @@ export class EventRelay {
     return all;
   }
 
-  private deliver(event: LibraryEvent): void {
+  private deliver(event: GatewayEvent): void {
     if (this.delivered.has(event.id)) return;
     if (event.occurredAt < this.startedAt) return; // history: replay serves it
     this.delivered.set(event.id, Date.now());

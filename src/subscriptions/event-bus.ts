@@ -7,19 +7,19 @@
 import { createPubSub, map, type PubSub } from "@graphql-yoga/subscription";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { LibraryEvent } from "../store/ports.js";
-import { fromWire, toWire, type WireLibraryEvent } from "./wire.js";
+import type { GatewayEvent } from "../store/ports.js";
+import { fromWire, toWire, type WireEvent } from "./wire.js";
 
 /** One topic carries every event; its name is the Redis channel (EVENT_CHANNEL). */
-type Topics = Record<string, [WireLibraryEvent]>;
+type Topics = Record<string, [WireEvent]>;
 
 export interface EventBus {
   readonly kind: "memory" | "redis";
   /** The publishing Redis connection, for others that need Redis (the rate limiter); unset in memory. */
   readonly redis?: Redis;
-  publish(event: LibraryEvent): void;
+  publish(event: GatewayEvent): void;
   /** Every event published by any instance, from now on. Its return() ends it at once. */
-  subscribe(): AsyncIterableIterator<LibraryEvent>;
+  subscribe(): AsyncIterableIterator<GatewayEvent>;
   close(): Promise<void>;
 }
 

@@ -9,40 +9,33 @@
  *     synchronously as the relay hands them out, with no promise per event;
  *   - pulled (`for await`): an async iterator over the same flow, for anything else.
  */
-import type { LibraryEvent, LibraryEventFilter, Store } from "../store/ports.js";
+import type { EventFilter, EventOf, GatewayEvent, Store } from "../store/ports.js";
 import { EventQueue, SubscriberTooSlowError } from "./event-queue.js";
+import { matchesFilter } from "./event-filter.js";
 import type { EventRelay, RelaySubscriber } from "./event-relay.js";
 import type { EventSink, PushSource } from "./push-source.js";
 
 const REPLAY_PAGE = 500;
 
-export interface EventStreamRequest {
+export interface EventStreamRequest<F extends EventFilter = EventFilter> {
   tenantId: string;
-  filter: LibraryEventFilter;
+  /** The kind of event and its narrowing; the tenant is always applied. */
+  filter: F;
   /** Replay events with a greater id first; undefined = live only. */
   after?: number;
 }
 
-export function matchesFilter(event: LibraryEvent, tenantId: string, filter: LibraryEventFilter): boolean {
-  return (
-    event.tenantId === tenantId &&
-    (!filter.firstActivationOnly || event.firstActivation) &&
-    (!filter.backend || event.backend === filter.backend) &&
-    (!filter.model || event.model === filter.model) &&
-    (!filter.libraryIds || filter.libraryIds.includes(event.libraryId))
-  );
-}
-
-export function libraryEventStream(relay: EventRelay, store: Store, request: EventStreamRequest): LibraryEventStream {
-  return new LibraryEventStream(relay, store, request);
+export function eventStream<F extends EventFilter>(relay: EventRelay, store: Store, request: EventStreamRequest<F>): EventStream<EventOf<F>> {
+  return new EventStream<EventOf<F>>(relay, store, request);
 }
 
 type Ending = { kind: "failed"; error: Error } | { kind: "ended" } | { kind: "closed" };
 
-export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterable<LibraryEvent> {
-  private sink: EventSink<LibraryEvent> | undefined;
+/** E: the events the filter selects (the relay hands out every kind; the predicate keeps E only). */
+export class EventStream<E extends GatewayEvent> implements PushSource<E>, AsyncIterable<E> {
+  private sink: EventSink<E> | undefined;
   /** Live events kept back until a sink is attached and, with `after`, the replay is sent; undefined once they flow. */
-  private held: LibraryEvent[] | undefined = [];
+  private held: E[] | undefined = [];
   /** Ids the replay sent, so their live copies are dropped; only with `after`. */
   private readonly replayed: Set<number> | undefined;
   private ending: Ending | undefined;
@@ -61,14 +54,15 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
     const { tenantId, filter } = request;
     this.asSubscriber = {
       accepts: (event) => matchesFilter(event, tenantId, filter),
-      deliver: (event) => this.live(event),
+      // The relay delivers only what `accepts` took, so the event is an E.
+      deliver: (event) => this.live(event as E),
       end: () => this.finish({ kind: "ended" }),
     };
     this.unsubscribe = relay.subscribe(this.asSubscriber);
   }
 
-  attach(sink: EventSink<LibraryEvent>): void {
-    if (this.sink) throw new Error("A library event stream has one reader.");
+  attach(sink: EventSink<E>): void {
+    if (this.sink) throw new Error("An event stream has one reader.");
     this.sink = sink;
     if (this.ending) return this.tellSink(this.ending);
     if (sink.group !== undefined) this.unsubscribe = this.relay.subscribe(this.asSubscriber, sink.group);
@@ -81,8 +75,8 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
   }
 
   /** The pulled form: an inbox the pushed events fill, bounded like any other reader. */
-  [Symbol.asyncIterator](): AsyncIterator<LibraryEvent> {
-    const inbox = new EventQueue<LibraryEvent>(this.capacity, () => this.close());
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    const inbox = new EventQueue<E>(this.capacity, () => this.close());
     this.attach({
       next: (event) => inbox.push(event),
       error: (error) => inbox.fail(error),
@@ -93,7 +87,7 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
     return inbox;
   }
 
-  private live(event: LibraryEvent): void {
+  private live(event: E): void {
     if (this.ending) return;
     // At or below the client's cursor (the client has seen it), or already replayed.
     if (this.request.after !== undefined && (event.id <= this.request.after || this.replayed!.has(event.id))) return;
@@ -102,7 +96,7 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
     this.held.push(event);
   }
 
-  private send(event: LibraryEvent): void {
+  private send(event: E): void {
     const sink = this.sink!;
     if (sink.backlog && sink.backlog() > this.capacity) return this.finish({ kind: "failed", error: tooSlow(this.capacity) });
     sink.next(event);
@@ -116,8 +110,10 @@ export class LibraryEventStream implements PushSource<LibraryEvent>, AsyncIterab
         const page = await this.store.events.listAfter(tenantId, cursor, filter, REPLAY_PAGE);
         if (this.ending) return;
         for (const event of page) {
+          // The log applies the filter's columns; the predicate the rest (e.g. a job's kind).
+          if (!matchesFilter(event, tenantId, filter)) continue;
           this.replayed!.add(event.id);
-          this.sink!.next(event);
+          this.sink!.next(event as E);
           if (this.sink!.full?.()) {
             await this.sink!.drained?.();
             if (this.ending) return;

@@ -10,7 +10,7 @@
  * closes the source.
  */
 import type { ExecutionResult } from "graphql";
-import type { EventSink, PushSource } from "../events/push-source.js";
+import type { EventSink, PushSource } from "./push-source.js";
 import type { ExecutionShape, SharedPayload, SharedPayloads } from "./shared-payloads.js";
 import type { SocketWriter } from "./socket-writer.js";
 
