@@ -1,10 +1,12 @@
 /**
  * `npm run faults`: the fault proofs. Two gateway processes (A and B, the built
  * dist/src/main.js) on one database, against an in-process emulator, while N clients create
- * libraries with idempotency keys and retry their own failures with the same key:
+ * libraries and submit fingerprint jobs (SAVE / SEARCH of small texts in the emulator's OSS, on
+ * one ICE and one MPS TEXT library) with idempotency keys, and retry their own failures with the
+ * same key as a real client would:
  *
- *   (a) 20% of backend calls fail: 5xx, Throttling, or a latency above BACKEND_READ_TIMEOUT_MS
- *       (rotated every FAULTS_SLOT_MS);
+ *   (a) 20% of backend calls fail: 5xx, Throttling, a latency above BACKEND_READ_TIMEOUT_MS, or
+ *       (for SubmitDNAJob / SubmitFpShotJob) a dropped connection (rotated every FAULTS_SLOT_MS);
  *   (b) the backends are down (every call 503) for FAULTS_OUTAGE_SECONDS;
  *   (c) gateway B is killed with -9 in the middle of creates, then started again;
  *   (d) the database is restarted (PostgreSQL only: pg_ctlcluster ... restart).
@@ -14,7 +16,11 @@
  * and those are retried), no 5xx, every create eventually succeeded with one library per key,
  * every library on the emulator is in the registry exactly once or is named by the reconcile
  * report, the watcher resumed (every library turned ACTIVE), and every subscriber that stayed
- * connected to A got each activation exactly once. Prints a table; exits 1 on a violation.
+ * connected to A got each activation exactly once. Jobs: every submit the client believes made a
+ * job maps to exactly one gateway row and one emulator job (0 lost, 0 duplicated), no emulator
+ * job without a SUBMITTED row except behind a submit answered SUBMIT_OUTCOME_UNKNOWN (ICE cannot
+ * list jobs by time, so such a row stays PENDING; counted and printed), and every job finished.
+ * Prints a table; exits 1 on a violation.
  *
  * Settings (environment):
  *   DATABASE_URL            postgresql://... (a fresh schema is made and dropped) or unset (SQLite temp file; (d) skipped)
@@ -25,6 +31,7 @@
  *   FAULTS_SLOT_MS          how often (a) switches between 5xx, Throttling and timeouts (default 1000)
  *   FAULTS_READ_TIMEOUT_MS  the gateways' BACKEND_READ_TIMEOUT_MS (default 1000)
  *   FAULTS_SEED             seed of the clients' and fault rotation's choices (default 1)
+ *   FAULTS_JOB_SHARE        share of a client's operations that are job submits (default 0.5)
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -44,6 +51,7 @@ import { DEFAULT_ROUTING_POLICY } from "../src/domain/routing.js";
 import { ROOT, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
 import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
 import { Random } from "./lib/seeded-random.js";
+import { activeTextLibraries, auditJobs, describeAudit, nextSubmit, putTextMedia, SUBMIT_JOB, waitForFinishedJobs, type JobAudit, type LoggedSubmit, type TextLibrary } from "./lib/job-traffic.js";
 
 // ---------------------------------------------------------------- settings
 
@@ -61,6 +69,11 @@ const OUTAGE_SECONDS = envInt("FAULTS_OUTAGE_SECONDS", 10, 1, 600);
 const SLOT_MS = envInt("FAULTS_SLOT_MS", 1_000, 100, 60_000);
 const READ_TIMEOUT_MS = envInt("FAULTS_READ_TIMEOUT_MS", 1_000, 100, 60_000);
 const SEED = envInt("FAULTS_SEED", 1);
+const JOB_SHARE = Number(process.env.FAULTS_JOB_SHARE ?? 0.5);
+if (!(JOB_SHARE >= 0 && JOB_SHARE <= 1)) throw new Error(`FAULTS_JOB_SHARE must be a number from 0 to 1, got "${process.env.FAULTS_JOB_SHARE}"`);
+/** A client stops asking about a submit after this many SUBMIT_OUTCOME_UNKNOWN answers (the gateway says the outcome cannot be known). */
+const UNKNOWN_ANSWERS_BEFORE_GIVING_UP = 3;
+const RETRYABLE = ["BACKEND_THROTTLED", "BACKEND_UNAVAILABLE", "BACKEND_ERROR"];
 /** After its phase, a create keeps retrying this long at most. */
 const RECOVERY_SECONDS = 60;
 const MAX_TRIES = 40;
@@ -109,6 +122,8 @@ interface Call {
   status: number | null;
   /** Error codes of the answer (empty on success). */
   codes: string[];
+  /** extensions.reason of the answer's errors (SUBMIT_OUTCOME_UNKNOWN, SUBMIT_IN_PROGRESS, ...). */
+  reasons: string[];
   transportError?: string;
   /** The call went to a process this run killed with -9 while the call was in flight. */
   cutByKill: boolean;
@@ -131,6 +146,9 @@ const CREATE = `mutation Create($input: CreateFingerprintLibraryInput!) { create
 class Load {
   readonly calls: Call[] = [];
   readonly creates: LogicalCreate[] = [];
+  readonly submits: Array<LoggedSubmit & { phase: string }> = [];
+  /** Set once the text libraries and media exist: from then on clients also submit jobs. */
+  jobs?: { libraries: TextLibrary[]; media: string[] };
   private serial = 0;
   phase = "";
   /** The process ids killed so far, with when. */
@@ -144,7 +162,44 @@ class Load {
   }
 
   private async client(client: number, until: number): Promise<void> {
-    while (Date.now() < until) await this.create(client);
+    while (Date.now() < until) {
+      if (this.jobs && rng.next() < JOB_SHARE) await this.submit(client, this.jobs);
+      else await this.create(client);
+    }
+  }
+
+  /** One job submit, retried with its key until it answers a job, a client error, or SUBMIT_OUTCOME_UNKNOWN a few times. */
+  private async submit(client: number, jobs: { libraries: TextLibrary[]; media: string[] }): Promise<void> {
+    const phase = this.phase;
+    const n = ++this.serial;
+    const { logged, input } = nextSubmit(rng, jobs.libraries, jobs.media, `faults-job-${SEED}-${n}`);
+    const record = { ...logged, phase };
+    this.submits.push(record);
+    let unknownAnswers = 0;
+    const deadline = Date.now() + RECOVERY_SECONDS * 1000 + PHASE_SECONDS * 1000 + OUTAGE_SECONDS * 1000;
+    for (let attempt = 0; attempt < MAX_TRIES && Date.now() < deadline; attempt++) {
+      const live = this.targets();
+      const target = live[(client + attempt) % live.length];
+      record.tries += 1;
+      const call = await this.send(phase, target, SUBMIT_JOB, { input });
+      const job = (call.data as { submitFingerprintJob?: { job: { id: string; backendJobId: string } } } | undefined)?.submitFingerprintJob?.job;
+      if (job) {
+        record.outcome = "submitted";
+        record.jobId = job.id;
+        record.backendJobId = job.backendJobId;
+        return;
+      }
+      record.lastError = call.call.transportError ?? ([...call.call.codes, ...call.call.reasons].join(",") || `HTTP ${call.call.status}`);
+      if (call.call.codes.some((code) => !RETRYABLE.includes(code) && code !== "DATABASE_UNAVAILABLE")) {
+        record.outcome = "refused";
+        return;
+      }
+      if (call.call.reasons.includes("SUBMIT_OUTCOME_UNKNOWN") && ++unknownAnswers >= UNKNOWN_ANSWERS_BEFORE_GIVING_UP) {
+        record.outcome = "unknown";
+        return;
+      }
+      await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + rng.next()));
+    }
   }
 
   private async create(client: number): Promise<void> {
@@ -161,7 +216,7 @@ class Load {
       // Alternate instances on retries: a retry after a kill goes to the survivor.
       const target = live[(client + attempt) % live.length];
       record.tries += 1;
-      const call = await this.send(phase, target, { input: { name, model, idempotencyKey: key } });
+      const call = await this.send(phase, target, CREATE, { input: { name, model, idempotencyKey: key } });
       const payload = call.data as { createFingerprintLibrary?: { library: { id: string; backendLibraryId: string } } } | undefined;
       if (payload?.createFingerprintLibrary) {
         record.outcome = "succeeded";
@@ -170,7 +225,7 @@ class Load {
         return;
       }
       record.lastError = call.call.transportError ?? call.call.codes.join(",") ?? `HTTP ${call.call.status}`;
-      if (call.call.codes.some((code) => !["BACKEND_THROTTLED", "BACKEND_UNAVAILABLE", "BACKEND_ERROR"].includes(code))) {
+      if (call.call.codes.some((code) => !RETRYABLE.includes(code))) {
         record.outcome = "refused"; // a client error: retrying cannot help (and should not happen here)
         return;
       }
@@ -178,21 +233,21 @@ class Load {
     }
   }
 
-  private async send(phase: string, target: GatewayChild, variables: Record<string, unknown>): Promise<{ call: Call; data?: unknown }> {
-    const call: Call = { phase, target: `${target.pid}`, status: null, codes: [], cutByKill: false, problems: [] };
+  private async send(phase: string, target: GatewayChild, query: string, variables: Record<string, unknown>): Promise<{ call: Call; data?: unknown }> {
+    const call: Call = { phase, target: `${target.pid}`, status: null, codes: [], reasons: [], cutByKill: false, problems: [] };
     this.calls.push(call);
     const sentAt = Date.now();
     try {
       const response = await fetch(target.graphqlUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: CREATE, variables }),
+        body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(30_000),
       });
       call.status = response.status;
       const text = await response.text();
       if (response.status >= 500) call.problems.push(`HTTP ${response.status}: ${text.slice(0, 200)}`);
-      let body: { data?: unknown; errors?: Array<{ message?: string; extensions?: { code?: string } }> };
+      let body: { data?: unknown; errors?: Array<{ message?: string; extensions?: { code?: string; reason?: string } }> };
       try {
         body = JSON.parse(text);
       } catch {
@@ -202,6 +257,7 @@ class Load {
       for (const error of body.errors ?? []) {
         const code = error.extensions?.code ?? "(none)";
         call.codes.push(code);
+        if (error.extensions?.reason) call.reasons.push(error.extensions.reason);
         if (!CONTRACT.has(code)) call.problems.push(`error code ${code} is not in the contract: ${error.message}`);
         if (!error.message) call.problems.push("an error without a message");
       }
@@ -292,6 +348,7 @@ interface PhaseRow {
   what: string;
   seconds: number;
   creates: number;
+  submits: number;
   calls: number;
   answered: number;
   cutByKill: number;
@@ -310,8 +367,13 @@ async function main(): Promise<number> {
     activationDelayMs: 500,
     activationJitterMs: 500,
     deleteJobDelayMs: 500,
+    // Jobs on small texts: a short queue, no analysis time to speak of.
+    jobQueueDelayMs: 300,
+    jobSecondsPerMediaSecond: 0,
     libraryQuota: 1_000_000,
-    qpsLimits: Object.fromEntries(["CreateDNADB", "ListDNADB", "DeleteDNADB", "CreateFpShotDB", "ListFpShotDB", "SubmitFpDBDeleteJob", "QueryFpDBDeleteJobList"].map((a) => [a, 10_000])),
+    qpsLimits: Object.fromEntries(
+      ["CreateDNADB", "ListDNADB", "DeleteDNADB", "CreateFpShotDB", "ListFpShotDB", "SubmitFpDBDeleteJob", "QueryFpDBDeleteJobList", "SubmitDNAJob", "QueryDNAJobList", "SubmitFpShotJob", "QueryFpShotJobList"].map((a) => [a, 10_000]),
+    ),
     log: () => {},
   });
   const env: Record<string, string> = {
@@ -331,6 +393,9 @@ async function main(): Promise<number> {
     WATCHER_MIN_INTERVAL_MS: "300",
     WATCHER_MAX_INTERVAL_MS: "3000",
     WATCHER_LEASE_TTL_MS: "3000",
+    JOB_WATCHER_MIN_INTERVAL_MS: "200",
+    JOB_WATCHER_MAX_INTERVAL_MS: "2000",
+    JOB_EXPECTED_DURATION_MS: "500",
     EVENT_SWEEP_INTERVAL_MS: "500",
     EVENT_SWEEP_LOOKBACK_MS: "300000",
     RATE_LIMIT_REQUESTS: "0",
@@ -346,6 +411,8 @@ async function main(): Promise<number> {
   const checks: Array<{ check: string; result: string; ok: boolean }> = [];
   let store: OpenedStore | undefined;
   let report: ReconcileReport | undefined;
+  let textLibraries: TextLibrary[] = [];
+  let jobAudit: JobAudit | undefined;
   const load = new Load(() => [a!, b!].filter(Boolean));
 
   try {
@@ -355,11 +422,17 @@ async function main(): Promise<number> {
     log(`gateway A pid ${a.pid} ${a.url}, B pid ${b.pid} ${b.url}, emulator ${emulator.url}`);
     for (let i = 0; i < 3; i++) subscribers.push(await subscribe(a.graphqlUrl));
     await sleep(500);
+    // Made before the faults (a client cannot submit to a library that is not ACTIVE yet); the subscribers hear their activations too.
+    const jobMedia = await putTextMedia(emulator, rng, 12);
+    textLibraries = await activeTextLibraries(emulator, a.graphqlUrl, `faults-${SEED}`);
+    load.jobs = { libraries: textLibraries, media: jobMedia };
+    log(`job submits on ${textLibraries.map((l) => `${l.backend} ${l.backendLibraryId}`).join(", ")} (${Math.round(JOB_SHARE * 100)}% of client operations)`);
 
     const runPhase = async (phase: string, what: string, seconds: number, during: (until: number) => Promise<void>) => {
       load.phase = phase;
       const callsBefore = load.calls.length;
       const createsBefore = load.creates.length;
+      const submitsBefore = load.submits.length;
       const before = await backendCalls([a!, b!]);
       const started = Date.now();
       const until = started + seconds * 1000;
@@ -377,6 +450,7 @@ async function main(): Promise<number> {
         what,
         seconds: Math.round((Date.now() - started) / 100) / 10,
         creates: load.creates.length - createsBefore,
+        submits: load.submits.length - submitsBefore,
         calls: calls.length,
         answered: calls.filter((c) => c.status !== null).length,
         cutByKill: calls.filter((c) => c.cutByKill).length,
@@ -386,8 +460,8 @@ async function main(): Promise<number> {
     };
 
     // (a) 20% of backend calls fail: 5xx, Throttling or timeouts, rotated.
-    await runPhase("a", "20% of backend calls fail (5xx / Throttling / timeout)", PHASE_SECONDS, async (until) => {
-      const modes = ["5xx", "throttling", "timeout"] as const;
+    await runPhase("a", "20% of backend calls fail (5xx / Throttling / timeout / submits dropped)", PHASE_SECONDS, async (until) => {
+      const modes = ["5xx", "throttling", "timeout", "drop"] as const;
       for (let slot = 0; Date.now() < until; slot++) {
         const mode = modes[slot % modes.length];
         emulator.control.clearFaults();
@@ -395,6 +469,8 @@ async function main(): Promise<number> {
         if (mode === "throttling") emulator.control.setFault("*", { errorRate: 0.2, code: "Throttling", httpStatus: 400 });
         // Latency applies to every call it matches: the next few calls take longer than the read deadline.
         if (mode === "timeout") emulator.control.setFault("*", { latencyMs: READ_TIMEOUT_MS + 300, times: Math.max(2, CLIENTS) });
+        // The socket closes without an answer after the service took the submit: the ambiguous case idempotency keys are for.
+        if (mode === "drop") for (const action of ["SubmitDNAJob", "SubmitFpShotJob"]) emulator.control.setFault(action, { dropRate: 0.2 });
         await sleep(Math.min(SLOT_MS, Math.max(0, until - Date.now())));
       }
     });
@@ -421,7 +497,7 @@ async function main(): Promise<number> {
 
     // (d) the database restarted.
     if (noRestart) {
-      rows.push({ phase: "d", what: `skipped: ${noRestart}`, seconds: 0, creates: 0, calls: 0, answered: 0, cutByKill: 0, errors: "", backendCalls: "" });
+      rows.push({ phase: "d", what: `skipped: ${noRestart}`, seconds: 0, creates: 0, submits: 0, calls: 0, answered: 0, cutByKill: 0, errors: "", backendCalls: "" });
       log(`phase d skipped: ${noRestart}`);
     } else {
       await runPhase("d", "PostgreSQL restarted (pg_ctlcluster restart)", PHASE_SECONDS, async () => {
@@ -465,6 +541,12 @@ async function main(): Promise<number> {
     );
     report = await reconcile(services, { regions: ["cn-shanghai"], intentStaleMs: 3_000, listingKey: () => emulator.endpoint, deadlineMs: 120_000 });
 
+    const tenantIds = [...new Set(registry.map((row) => row.tenantId))];
+    const jobsT0 = Date.now();
+    const finishedRows = await waitForFinishedJobs(store, tenantIds, CONVERGE_SECONDS * 1000);
+    const jobsConvergeSeconds = (Date.now() - jobsT0) / 1000;
+    jobAudit = await auditJobs(store, emulator, load.submits, textLibraries, tenantIds);
+
     // ------------------------------------------------------------ checks
     const calls = load.calls;
     const unanswered = calls.filter((c) => c.status === null && !c.cutByKill);
@@ -502,10 +584,14 @@ async function main(): Promise<number> {
     const orphanIds = new Set(report.orphans.map((o) => o.backendLibraryId));
     const notAccounted = emulatorLibraries.filter((lib) => registryByBackendId.get(lib.id) !== 1 && !orphanIds.has(lib.id));
     const extraByTimeout = emulatorLibraries.filter((lib) => orphanIds.has(lib.id));
+    // Job submits whose outcome cannot be known (ICE) stay unresolved by design; they are the jobs check's business.
+    const unresolvedJobSubmits = report.unresolved.filter((item) => item.kind === "job-submit");
+    const unresolvedOther = report.unresolved.filter((item) => item.kind !== "job-submit");
     checks.push({
       check: "every emulator library in the registry once, or reported",
-      result: `${emulatorLibraries.length} on the emulator: ${emulatorLibraries.length - extraByTimeout.length} registered once, ${extraByTimeout.length} reported as orphans, ${notAccounted.length} neither; reconcile: ${report.repaired.length} repaired, ${report.unresolved.length} unresolved`,
-      ok: notAccounted.length === 0 && report.unresolved.length === 0,
+      result: `${emulatorLibraries.length} on the emulator: ${emulatorLibraries.length - extraByTimeout.length} registered once, ${extraByTimeout.length} reported as orphans, ${notAccounted.length} neither; reconcile: ${report.repaired.length} repaired, ${unresolvedOther.length} unresolved` +
+        (unresolvedOther.length ? ` (first: ${unresolvedOther[0].kind} ${unresolvedOther[0].reason})` : ""),
+      ok: notAccounted.length === 0 && unresolvedOther.length === 0,
     });
     checks.push({
       check: "watcher resumed (all ACTIVE after the faults)",
@@ -531,11 +617,31 @@ async function main(): Promise<number> {
       ok: steady.length > 0 && duplicates === 0 && missing === 0 && strays === 0,
     });
 
+    const submits = load.submits;
+    const byOutcome = (outcome: LoggedSubmit["outcome"]) => submits.filter((s) => s.outcome === outcome);
+    const notSettled = [...byOutcome("gave-up"), ...byOutcome("refused")];
+    checks.push({
+      check: "every job submit answered a job or SUBMIT_OUTCOME_UNKNOWN (retries, same key)",
+      result: `${byOutcome("submitted").length}/${submits.length} answered a job, ${byOutcome("unknown").length} SUBMIT_OUTCOME_UNKNOWN, ${byOutcome("gave-up").length} gave up, ${byOutcome("refused").length} refused; max tries ${Math.max(0, ...submits.map((s) => s.tries))}` +
+        (notSettled.length ? `; first: ${notSettled[0].key} ${notSettled[0].outcome} ${notSettled[0].lastError}` : ""),
+      ok: submits.length > 0 && notSettled.length === 0,
+    });
+    checks.push({
+      check: "jobs: 0 lost, 0 duplicated, 0 orphaned (but behind SUBMIT_OUTCOME_UNKNOWN)",
+      result: `${describeAudit(jobAudit)}; reconcile: ${report.jobSubmits.adopted} submits adopted, ${report.jobSubmits.refused} refused, ${unresolvedJobSubmits.length} left PENDING`,
+      ok: jobAudit.lost.length === 0 && jobAudit.duplicated.length === 0 && jobAudit.orphansUnexplained.length === 0,
+    });
+    checks.push({
+      check: "every job finished after the faults",
+      result: `${finishedRows.length - jobAudit.unfinished}/${finishedRows.length} finished ${JSON.stringify(jobAudit.statuses)}, ${jobsConvergeSeconds.toFixed(1)} s after the library check`,
+      ok: jobAudit.unfinished === 0,
+    });
+
     // ------------------------------------------------------------ output
     console.log(
       table(
-        ["phase", "fault", "s", "creates", "calls", "answered", "cut by kill", "error codes answered", "backend calls"],
-        rows.map((r) => [r.phase, r.what, r.seconds, r.creates, r.calls, r.answered, r.cutByKill, r.errors, r.backendCalls]),
+        ["phase", "fault", "s", "creates", "job submits", "calls", "answered", "cut by kill", "error codes answered", "backend calls"],
+        rows.map((r) => [r.phase, r.what, r.seconds, r.creates, r.submits, r.calls, r.answered, r.cutByKill, r.errors, r.backendCalls]),
       ),
     );
     console.log();
@@ -546,7 +652,7 @@ async function main(): Promise<number> {
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeFileSync(
       join(ROOT, "bench/results/faults.json"),
-      JSON.stringify({ at: new Date().toISOString(), settings: { CLIENTS, PHASE_SECONDS, OUTAGE_SECONDS, SLOT_MS, READ_TIMEOUT_MS, SEED, database: db.kind, events: redisUrl ? "redis" : "memory" }, phases: rows, checks, orphans: report.orphans, unresolved: report.unresolved }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), settings: { CLIENTS, PHASE_SECONDS, OUTAGE_SECONDS, SLOT_MS, READ_TIMEOUT_MS, SEED, JOB_SHARE, database: db.kind, events: redisUrl ? "redis" : "memory" }, phases: rows, checks, orphans: report.orphans, unresolved: report.unresolved, jobs: jobAudit }, null, 2),
     );
     const failed = checks.filter((c) => !c.ok);
     if (failed.length) {

@@ -10,12 +10,19 @@
  * each for the whole run; the others (200 - that) loop with a think time over creates with a
  * fresh idempotency key (retried with the same key on failure), replays of an earlier key,
  * registry reads (list pages, one library, totalCount) and short-lived subscriptions (open,
- * listen 1-3 s, close: churn).
+ * listen 1-3 s, close: churn). SOAK_JOB_CLIENTS (default 20) of them submit fingerprint jobs
+ * instead (SAVE or SEARCH of a small text in the emulator's OSS on one ICE and one MPS TEXT
+ * library, a fresh idempotency key each, retried with it; think time SOAK_JOB_THINK_MS), and
+ * SOAK_JOB_SUBSCRIBERS (default 4, spread over the instances) hold one fingerprintJobFinished
+ * subscription each when the build serves it (before that, finishes are read back through
+ * fingerprintJob).
  *
  * Checks: zero 5xx and no unanswered call; zero lost or duplicated libraries (every answered
  * create is in the registry once, every replay answers the same library, the emulator holds
  * exactly the registry's libraries); every long-lived subscriber got each activation exactly
- * once; flat memory (RSS of every gateway process, and its V8 heap in use from /metrics,
+ * once; zero lost or duplicated jobs (every answered submit is one gateway row and one emulator
+ * job, no emulator job without its row), every job finished, and each long-lived job subscriber
+ * got every finish exactly once; flat memory (RSS of every gateway process, and its V8 heap in use from /metrics,
  * sampled every SOAK_SAMPLE_SECONDS: first, last, max and the least-squares slope after the
  * first quarter; flat means a slope under SOAK_MAX_SLOPE_MB_PER_MIN (default 2), or, since GC
  * makes a sawtooth that a short run's slope cannot see through, the last third's peak within
@@ -38,6 +45,7 @@ import { openStore, type OpenedStore } from "../src/store/index.js";
 import { ROOT, rssKb, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
 import { scratchDatabase, isPostgresUrl } from "./lib/scratch-database.js";
 import { Random } from "./lib/seeded-random.js";
+import { activeTextLibraries, auditJobs, describeAudit, JOB_FINISHED_SUBSCRIPTION, nextSubmit, putTextMedia, servesJobFinished, SUBMIT_JOB, waitForFinishedJobs, type LoggedSubmit, type TextLibrary } from "./lib/job-traffic.js";
 
 const envInt = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
   const raw = process.env[name];
@@ -49,6 +57,9 @@ const envInt = (name: string, fallback: number, min = 0, max = Number.MAX_SAFE_I
 const SECONDS = envInt("SOAK_SECONDS", 180, 5, 24 * 3600);
 const CLIENTS = envInt("SOAK_CLIENTS", 200, 2, 5_000);
 const SUBSCRIBERS = Math.min(envInt("SOAK_SUBSCRIBERS", 20, 1, 5_000), CLIENTS - 1);
+const JOB_SUBSCRIBERS = Math.max(0, Math.min(envInt("SOAK_JOB_SUBSCRIBERS", 4, 0, 5_000), CLIENTS - SUBSCRIBERS - 1));
+const JOB_CLIENTS = Math.max(0, Math.min(envInt("SOAK_JOB_CLIENTS", 20, 0, 5_000), CLIENTS - SUBSCRIBERS - JOB_SUBSCRIBERS - 1));
+const [JOB_THINK_MIN, JOB_THINK_MAX] = (process.env.SOAK_JOB_THINK_MS ?? "1000-3000").split("-").map(Number);
 const SAMPLE_SECONDS = envInt("SOAK_SAMPLE_SECONDS", 5, 1, 600);
 const MAX_SLOPE = Number(process.env.SOAK_MAX_SLOPE_MB_PER_MIN ?? 2);
 const [THINK_MIN, THINK_MAX] = (process.env.SOAK_THINK_MS ?? "200-800").split("-").map(Number);
@@ -174,6 +185,30 @@ async function longSubscriber(target: GatewayChild): Promise<LongSubscriber> {
   return sub;
 }
 
+/** One fingerprintJobFinished subscription for the whole run: counts finishes per job id. */
+async function longJobSubscriber(target: GatewayChild): Promise<LongSubscriber & { errors: string[] }> {
+  const sub: LongSubscriber & { errors: string[] } = { client: undefined as unknown as Client, received: new Map(), dropped: false, errors: [] };
+  const { client, ready } = wsClient(target.graphqlUrl, () => (sub.dropped = true));
+  sub.client = client;
+  await Promise.race([ready, sleep(15_000)]);
+  client.subscribe<any>(
+    { query: JOB_FINISHED_SUBSCRIPTION },
+    {
+      next: (result) => {
+        const id = result.data?.fingerprintJobFinished?.job?.id;
+        if (id) sub.received.set(id, (sub.received.get(id) ?? 0) + 1);
+        if (result.errors) sub.errors.push(JSON.stringify(result.errors).slice(0, 200));
+      },
+      error: (error) => {
+        sub.dropped = true;
+        sub.errors.push(String((error as Error)?.message ?? JSON.stringify(error)).slice(0, 200));
+      },
+      complete: () => (sub.dropped = true),
+    },
+  );
+  return sub;
+}
+
 /** Opens a socket, subscribes to every status change for a while, closes: subscription churn. */
 async function shortSubscription(stats: Stats, target: GatewayChild, ms: number): Promise<void> {
   const started = performance.now();
@@ -232,8 +267,13 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
   const emulator: RunningEmulator = await startEmulator({
     activationDelayMs: 1_000,
     activationJitterMs: 1_000,
+    // Jobs on small texts: half a second Queuing, no analysis time to speak of.
+    jobQueueDelayMs: 500,
+    jobSecondsPerMediaSecond: 0,
     libraryQuota: 10_000_000,
-    qpsLimits: Object.fromEntries(["CreateDNADB", "ListDNADB", "DeleteDNADB", "CreateFpShotDB", "ListFpShotDB", "SubmitFpDBDeleteJob", "QueryFpDBDeleteJobList"].map((a) => [a, 100_000])),
+    qpsLimits: Object.fromEntries(
+      ["CreateDNADB", "ListDNADB", "DeleteDNADB", "CreateFpShotDB", "ListFpShotDB", "SubmitFpDBDeleteJob", "QueryFpDBDeleteJobList", "SubmitDNAJob", "QueryDNAJobList", "SubmitFpShotJob", "QueryFpShotJobList"].map((a) => [a, 100_000]),
+    ),
     log: () => {},
   });
   const env: Record<string, string> = {
@@ -248,12 +288,18 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
     RATE_LIMIT_REQUESTS: "0",
     MAX_SUBSCRIPTIONS_PER_TENANT: "100000",
     MAX_SUBSCRIPTIONS_PER_CONNECTION: "1000",
+    JOB_WATCHER_MIN_INTERVAL_MS: "200",
+    JOB_WATCHER_MAX_INTERVAL_MS: "2000",
+    JOB_EXPECTED_DURATION_MS: "700",
   };
   const children: GatewayChild[] = [];
   const stats = new Stats();
   const created: Created[] = [];
   const replayMismatch: string[] = [];
   const longSubs: LongSubscriber[] = [];
+  const jobSubs: Array<LongSubscriber & { errors: string[] }> = [];
+  const submits: LoggedSubmit[] = [];
+  const jobFinishedServed = servesJobFinished();
   const samples = new Map<number, Array<[number, number]>>();
   /** V8 heap in use (nodejs_heap_size_used_bytes from /metrics): the leak signal RSS blurs. */
   const heapSamples = new Map<number, Array<[number, number]>>();
@@ -263,7 +309,10 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
 
   try {
     for (let i = 0; i < instances; i++) children.push(await startGatewayChild(env, { logFile: logFileFor(setup, i) }));
-    log(`${setup}: ${children.length} gateway(s) ${children.map((c) => `pid ${c.pid}`).join(", ")}, ${CLIENTS} clients (${SUBSCRIBERS} long-lived subscribers) for ${SECONDS} s`);
+    log(
+      `${setup}: ${children.length} gateway(s) ${children.map((c) => `pid ${c.pid}`).join(", ")}, ${CLIENTS} clients (${SUBSCRIBERS} long-lived subscribers, ` +
+        `${jobFinishedServed ? JOB_SUBSCRIBERS : 0} job-finished subscribers${jobFinishedServed ? "" : " (not in this build)"}, ${JOB_CLIENTS} submitting jobs) for ${SECONDS} s`,
+    );
     const t0 = Date.now();
     const sample = () => {
       for (const child of children) {
@@ -290,7 +339,11 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
     sampler = setInterval(sample, SAMPLE_SECONDS * 1000);
 
     for (let i = 0; i < SUBSCRIBERS; i++) longSubs.push(await longSubscriber(children[i % children.length]));
+    if (jobFinishedServed) for (let i = 0; i < JOB_SUBSCRIBERS; i++) jobSubs.push(await longJobSubscriber(children[i % children.length]));
     await sleep(500);
+    // After the subscribers: they hear these libraries' activations like any other.
+    const jobMedia = await putTextMedia(emulator, rng, 16);
+    const textLibraries: TextLibrary[] = await activeTextLibraries(emulator, children[0].graphqlUrl, `soak-${setup}`);
 
     const until = Date.now() + SECONDS * 1000;
     const createOne = async (target: GatewayChild) => {
@@ -320,6 +373,32 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
       if (result && (!result.replayed || result.library.backendLibraryId !== earlier.backendLibraryId)) replayMismatch.push(earlier.key);
     };
 
+    const submitJob = async (target: GatewayChild) => {
+      const { logged, input } = nextSubmit(rng, textLibraries, jobMedia, `soak-${setup}-job-${++serial}`);
+      submits.push(logged);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        logged.tries += 1;
+        const answer = await gql(stats, "submit job", target, SUBMIT_JOB, { input });
+        const job = answer.data?.submitFingerprintJob?.job;
+        if (job) {
+          logged.outcome = "submitted";
+          logged.jobId = job.id;
+          logged.backendJobId = job.backendJobId;
+          return;
+        }
+        logged.lastError = answer.codes.join(",");
+        await sleep(200 * (attempt + 1));
+      }
+      stats.problem(`submit ${logged.key}: no job after 10 tries (${logged.lastError})`);
+    };
+    const jobClient = async (index: number) => {
+      const target = children[index % children.length];
+      while (Date.now() < until) {
+        await submitJob(target);
+        await sleep(rng.int(JOB_THINK_MIN, JOB_THINK_MAX));
+      }
+    };
+
     const client = async (index: number) => {
       const target = children[index % children.length];
       while (Date.now() < until) {
@@ -341,8 +420,9 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
         await sleep(rng.int(THINK_MIN, THINK_MAX));
       }
     };
-    const progress = setInterval(() => log(`${setup}: ${Math.round((Date.now() - t0) / 1000)} s, ${stats.calls} calls, ${created.length} libraries, RSS ${children.map((c) => `${Math.round(rssKb(c.pid) / 1024)} MB`).join(" / ")}`), 30_000);
-    await Promise.all(Array.from({ length: CLIENTS - SUBSCRIBERS }, (_, i) => client(i)));
+    const progress = setInterval(() => log(`${setup}: ${Math.round((Date.now() - t0) / 1000)} s, ${stats.calls} calls, ${created.length} libraries, ${submits.length} jobs, RSS ${children.map((c) => `${Math.round(rssKb(c.pid) / 1024)} MB`).join(" / ")}`), 30_000);
+    const others = CLIENTS - SUBSCRIBERS - jobSubs.length;
+    await Promise.all([...Array.from({ length: others - JOB_CLIENTS }, (_, i) => client(i)), ...Array.from({ length: JOB_CLIENTS }, (_, i) => jobClient(i))]);
     clearInterval(progress);
     clearInterval(sampler);
     sample();
@@ -360,7 +440,16 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
     const steady = longSubs.filter((s) => !s.dropped);
     const subsDeadline = Date.now() + 60_000;
     while (Date.now() < subsDeadline && !steady.every((s) => activeIds.every((id) => s.received.has(id)))) await sleep(500);
+    // Jobs: every SUBMITTED row finished, every long-lived job subscriber told once.
+    const tenantIds = [...new Set(registry.map((r) => r.tenantId))];
+    const jobRowsNow = await waitForFinishedJobs(store, tenantIds, 90_000);
+    const finishedIds = new Set(jobRowsNow.filter((r) => ["SUCCEEDED", "FAILED", "CANCELED"].includes(r.status)).map((r) => r.id));
+    const answeredJobIds = submits.filter((s) => s.outcome === "submitted").map((s) => s.jobId!);
+    const steadyJobSubs = jobSubs.filter((s) => !s.dropped);
+    const jobSubsDeadline = Date.now() + 60_000;
+    while (Date.now() < jobSubsDeadline && !steadyJobSubs.every((s) => answeredJobIds.every((id) => s.received.has(id)))) await sleep(500);
     await sleep(2_500);
+    const jobAudit = await auditJobs(store, emulator, submits, textLibraries, tenantIds);
 
     // ------------------------------------------------------------ checks
     const rows: Array<[string, string, boolean | null]> = [];
@@ -390,6 +479,37 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
       `${steady.length}/${longSubs.length} stayed connected; ${duplicates} duplicated, ${missing} missing, ${strays} unknown`,
       steady.length === longSubs.length && duplicates === 0 && missing === 0 && strays === 0,
     ]);
+
+    rows.push(["zero lost or duplicated jobs", describeAudit(jobAudit), jobAudit.lost.length === 0 && jobAudit.duplicated.length === 0 && jobAudit.orphansUnexplained.length === 0 && jobAudit.orphansUnknown === 0 && submits.length > 0]);
+    rows.push(["every job finished", `${finishedIds.size}/${jobRowsNow.length} ${JSON.stringify(jobAudit.statuses)}`, jobAudit.unfinished === 0]);
+    if (jobFinishedServed) {
+      // The gateway's ids of answered jobs; a finish for any other id is a stray.
+      const answeredSet = new Set(answeredJobIds);
+      const jobDuplicates = steadyJobSubs.reduce((n, s) => n + [...s.received.values()].filter((c) => c > 1).length, 0);
+      const jobMissing = steadyJobSubs.reduce((n, s) => n + answeredJobIds.filter((id) => !s.received.has(id)).length, 0);
+      const jobStrays = steadyJobSubs.reduce((n, s) => n + [...s.received.keys()].filter((id) => !answeredSet.has(id)).length, 0);
+      const delivered = steadyJobSubs.reduce((n, s) => n + [...s.received.values()].reduce((a, b) => a + b, 0), 0);
+      rows.push([
+        "job finishes, exactly once per long-lived job subscriber",
+        `${steadyJobSubs.length}/${jobSubs.length} stayed connected (on ${Math.min(jobSubs.length, children.length)} instance(s)); ${delivered} deliveries of ${answeredJobIds.length} finishes; ${jobDuplicates} duplicated, ${jobMissing} missing, ${jobStrays} unknown` +
+          (jobSubs.some((s) => s.errors.length) ? `; errors: ${jobSubs.flatMap((s) => s.errors)[0]}` : ""),
+        jobSubs.length > 0 && steadyJobSubs.length === jobSubs.length && jobDuplicates === 0 && jobMissing === 0 && jobStrays === 0,
+      ]);
+    } else {
+      // Before fingerprintJobFinished is in the build: read each answered job back through the API.
+      let finishedThroughApi = 0;
+      for (let i = 0; i < answeredJobIds.length; i += 20) {
+        const answers = await Promise.all(
+          answeredJobIds.slice(i, i + 20).map((id, j) => gql(stats, "get job", children[(i + j) % children.length], `query($id: ID!) { fingerprintJob(id: $id) { id status } }`, { id })),
+        );
+        finishedThroughApi += answers.filter((a) => ["SUCCEEDED", "FAILED", "CANCELED"].includes(a.data?.fingerprintJob?.status)).length;
+      }
+      rows.push([
+        "job finishes (read through fingerprintJob: this build has no fingerprintJobFinished)",
+        `${finishedThroughApi}/${answeredJobIds.length} answered jobs read back finished`,
+        finishedThroughApi === answeredJobIds.length,
+      ]);
+    }
 
     const memory: Array<[string, string, string, string, string, string]> = [];
     let memoryOk = true;
@@ -422,7 +542,7 @@ async function runSetup(setup: "sqlite" | "postgresql"): Promise<SetupResult | s
     return { setup: `${setup} (${instances} instance${instances > 1 ? "s" : ""}, ${setup === "postgresql" ? "Redis" : "in-memory"} events)`, rows, latency, memory };
   } finally {
     clearInterval(sampler);
-    for (const s of longSubs) await Promise.resolve(s.client.dispose()).catch(() => {});
+    for (const s of [...longSubs, ...jobSubs]) await Promise.resolve(s.client.dispose()).catch(() => {});
     for (const child of children) await child.stop(10_000).catch(() => {});
     await store?.close().catch(() => {});
     await emulator.close();
@@ -477,7 +597,7 @@ async function main(): Promise<number> {
     if (result.rows.some(([, , ok]) => ok === false)) failed = true;
   }
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench/results/soak.json"), JSON.stringify({ at: new Date().toISOString(), settings: { SECONDS, CLIENTS, SUBSCRIBERS, THINK_MIN, THINK_MAX, SEED }, results }, null, 2));
+  writeFileSync(join(ROOT, "bench/results/soak.json"), JSON.stringify({ at: new Date().toISOString(), settings: { SECONDS, CLIENTS, SUBSCRIBERS, JOB_CLIENTS, JOB_SUBSCRIBERS, THINK_MIN, THINK_MAX, JOB_THINK_MIN, JOB_THINK_MAX, SEED }, results }, null, 2));
   return failed ? 1 : 0;
 }
 
