@@ -25,6 +25,8 @@ export interface GatewayContext {
     /** Jobs and searches by internal id, the same way: one query per request. */
     jobById: DataLoader<string, FingerprintJob | null>;
     searchById: DataLoader<string, DuplicateSearch | null>;
+    /** MPS file deletions (DELETE_FILES rows) by internal id, the same way. */
+    fileDeletionById: DataLoader<string, FingerprintJob | null>;
     /** A search's jobs (one query per search, cached for the request). */
     jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string>;
     live: LiveReads;
@@ -45,6 +47,7 @@ class RequestLoaders {
   #libraryById: DataLoader<string, Library | null> | undefined;
   #jobById: DataLoader<string, FingerprintJob | null> | undefined;
   #searchById: DataLoader<string, DuplicateSearch | null> | undefined;
+  #fileDeletionById: DataLoader<string, FingerprintJob | null> | undefined;
   #jobsOfSearch: DataLoader<DuplicateSearch, FingerprintJob[], string> | undefined;
   #live: LiveReads | undefined;
 
@@ -63,6 +66,10 @@ class RequestLoaders {
 
   get searchById(): DataLoader<string, DuplicateSearch | null> {
     return (this.#searchById ??= new DataLoader((ids) => this.services.jobQueries.searchesByIds(this.tenantId, ids)));
+  }
+
+  get fileDeletionById(): DataLoader<string, FingerprintJob | null> {
+    return (this.#fileDeletionById ??= new DataLoader((ids) => this.services.fileDeletion.byIds(this.tenantId, ids)));
   }
 
   get jobsOfSearch(): DataLoader<DuplicateSearch, FingerprintJob[], string> {

@@ -4,7 +4,7 @@
  */
 import { badInput } from "../domain/errors.js";
 
-export type NodeTypeName = "FingerprintLibrary" | "FingerprintJob" | "DuplicateSearch";
+export type NodeTypeName = "FingerprintLibrary" | "FingerprintJob" | "DuplicateSearch" | "FileDeletion";
 
 export function toGlobalId(type: NodeTypeName, id: string): string {
   return Buffer.from(`${type}:${id}`, "utf8").toString("base64url");

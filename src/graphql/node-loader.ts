@@ -5,10 +5,11 @@
  */
 import type { GatewayContext } from "./context.js";
 import { DuplicateSearchType } from "./types/duplicate-search.js";
+import { FileDeletionType } from "./types/file-deletion.js";
 import { FingerprintJobType } from "./types/job.js";
 import { FingerprintLibraryType } from "./types/library.js";
 
-export type NodeObject = FingerprintLibraryType | FingerprintJobType | DuplicateSearchType;
+export type NodeObject = FingerprintLibraryType | FingerprintJobType | DuplicateSearchType | FileDeletionType;
 
 export async function loadNode(parsed: { type: string; id: string } | null, ctx: GatewayContext, only?: string): Promise<NodeObject | null> {
   if (!parsed || (only !== undefined && parsed.type !== only)) return null;
@@ -24,6 +25,10 @@ export async function loadNode(parsed: { type: string; id: string } | null, ctx:
     case "DuplicateSearch": {
       const search = await ctx.loaders.searchById.load(parsed.id);
       return search ? DuplicateSearchType.from(search) : null;
+    }
+    case "FileDeletion": {
+      const deletion = await ctx.loaders.fileDeletionById.load(parsed.id);
+      return deletion ? FileDeletionType.from(deletion) : null;
     }
     default:
       return null;

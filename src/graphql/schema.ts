@@ -10,6 +10,7 @@ import { fromGlobalId } from "./global-id.js";
 import { restrictServiceFieldToRouter } from "./router-only.js";
 import { JobCancelResolver } from "./resolvers/job-cancel.resolver.js";
 import { LibraryFilesResolver } from "./resolvers/library-files.resolver.js";
+import { FileDeletionResolver } from "./resolvers/file-deletion.resolver.js";
 import { loadNode } from "./node-loader.js";
 import { DuplicateSearchFieldsResolver, FingerprintJobFieldsResolver, LibraryJobsResolver, LibraryMatchFieldsResolver } from "./resolvers/job-fields.resolver.js";
 import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   LibraryMatchFieldsResolver,
   LibraryJobsResolver,
   LibraryFilesResolver,
+  FileDeletionResolver,
   JobCancelResolver,
   JobSubscriptionResolver,
 ] as const;

@@ -4,6 +4,9 @@
  * (SubmitFpFileDeleteJob), each recorded as a DELETE_FILES job row before the call (the
  * same intent-first rule as fingerprint jobs) so the job watcher follows it to its end.
  *
+ * Each DELETE_FILES row is also what the caller follows: the API shows it as a FileDeletion
+ * (byIds below), whose status the watcher moves to SUCCEEDED or FAILED when the job ends.
+ *
  * Chunks go one after another and stop at the first failure. Deleting a key twice leaves
  * the same library, so the error names every key not (or not surely) deleted and the
  * caller repeats the call with exactly those: nothing is half-done silently.
@@ -64,6 +67,16 @@ export class FileDeletion {
       done += batch.length;
     }
     return { library, primaryKeys: keys, status: jobs.length > 0 ? jobs[0]!.status : "SUCCEEDED", jobs };
+  }
+
+  /**
+   * The tenant's file deletions by id, in the order asked, null where there is none (another
+   * tenant's, a fingerprint job's id, a submit that never reached MPS): the DataLoader's batch.
+   */
+  async byIds(tenantId: string, ids: readonly string[]): Promise<Array<FingerprintJob | null>> {
+    const rows = await this.deps.jobs.findFileDeletionsByIds(tenantId, ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** The row first, then the call: a crash in between leaves a PENDING row, never an untracked job. */

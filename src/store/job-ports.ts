@@ -74,11 +74,17 @@ export interface JobTransitionResult {
 export interface JobRepository {
   /**
    * The API's view: SUBMITTED jobs of kind FINGERPRINT only (DELETE_FILES rows are the
-   * watcher's bookkeeping; read them with findRow). Another tenant's id is simply absent.
+   * watcher's bookkeeping, read with findFileDeletionsByIds or findRow). Another tenant's id is simply absent.
    * The same holds for findManyByIds, list and count.
    */
   findById(tenantId: string, id: string): Promise<FingerprintJob | null>;
   findManyByIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]>;
+  /**
+   * The API's view of MPS file deletions (FileDeletion): SUBMITTED rows of kind DELETE_FILES
+   * among these ids, the tenant's only, in no particular order. Never FINGERPRINT jobs, and
+   * the job reads above never return these.
+   */
+  findFileDeletionsByIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]>;
   /** Any submit state, any tenant: recovery and the service's own bookkeeping. */
   findRow(id: string): Promise<FingerprintJob | null>;
   list(tenantId: string, filter: JobFilter, first: number, after?: JobCursor): Promise<JobPage>;

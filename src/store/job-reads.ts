@@ -5,7 +5,8 @@
  * for libraries (the same connections: SQLite's read-only one, PostgreSQL's pool).
  *
  * They see only what the API lists: submitState SUBMITTED and kind FINGERPRINT. PENDING and
- * REFUSED rows are idempotency records, DELETE_FILES rows the watcher's bookkeeping.
+ * REFUSED rows are idempotency records. DELETE_FILES rows are never listed or counted; they
+ * are read only by id, as a FileDeletion (byIds with that kind).
  *
  * totalCount: without searchId a sum over "JobCount", which triggers keep per (tenant,
  * library, backend, mode, status) in the transaction of every change (migration
@@ -14,7 +15,7 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import type { Pool } from "pg";
-import type { FingerprintJob } from "../domain/job.js";
+import type { FingerprintJob, JobKind } from "../domain/job.js";
 import type { DirectDriver } from "./hot-reads.js";
 import { fromJobSqlRow, JOB_COLUMNS, JOB_DATE_COLUMNS, type JobSqlRow } from "./job-mapping.js";
 import type { JobCursor, JobFilter } from "./job-ports.js";
@@ -23,8 +24,11 @@ import { sqliteDateTime } from "./sql-values.js";
 export interface JobReads {
   /** At most `take` visible jobs of the tenant matching the filter, after the cursor, in (createdAt, id) order. */
   page(tenantId: string, filter: JobFilter, take: number, after?: JobCursor): Promise<FingerprintJob[]>;
-  /** The tenant's visible jobs among these ids (distinct ids, at least one), in no particular order. */
-  byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]>;
+  /**
+   * The tenant's SUBMITTED rows of this kind among these ids (distinct ids, at least one), in
+   * no particular order: FINGERPRINT for jobs, DELETE_FILES for file deletions.
+   */
+  byIds(tenantId: string, ids: readonly string[], kind: JobKind): Promise<FingerprintJob[]>;
   count(tenantId: string, filter: JobFilter): Promise<number>;
 }
 
@@ -34,6 +38,18 @@ export function createJobReads(driver: DirectDriver): JobReads {
 
 /** What the API lists (the counting triggers count exactly these rows). */
 const VISIBLE = `"submitState" = 'SUBMITTED' AND "kind" = 'FINGERPRINT'`;
+
+/** The by-id reads' condition for each kind: a literal, so each kind is one fixed statement. */
+const SUBMITTED_OF_KIND: Readonly<Record<JobKind, string>> = {
+  FINGERPRINT: VISIBLE,
+  DELETE_FILES: `"submitState" = 'SUBMITTED' AND "kind" = 'DELETE_FILES'`,
+};
+
+/** PostgreSQL statement names of the by-id reads (the FINGERPRINT one keeps its earlier name). */
+const BY_IDS_STATEMENT: Readonly<Record<JobKind, string>> = {
+  FINGERPRINT: "fpgw_job_by_ids",
+  DELETE_FILES: "fpgw_file_deletion_by_ids",
+};
 
 /** The equality filters, in the order their placeholders appear. */
 const EQUALS = ["libraryId", "status", "mode", "backend", "searchId"] as const;
@@ -99,7 +115,7 @@ function countParams(tenantId: string, filter: JobFilter): unknown[] {
 class SqliteJobReads implements JobReads {
   private readonly pages = new Map<number, Statement>();
   private readonly counts = new Map<number, Statement>();
-  private byIdStatement: Statement | undefined;
+  private readonly byIdStatements = new Map<JobKind, Statement>();
   private static readonly select = JOB_COLUMNS.map((name) => `"${name}"`).join(", ");
 
   constructor(private readonly reader: () => Database) {}
@@ -115,13 +131,18 @@ class SqliteJobReads implements JobReads {
     return rows.map((row) => fromJobSqlRow(row, "sqlite"));
   }
 
-  async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
+  async byIds(tenantId: string, ids: readonly string[], kind: JobKind): Promise<FingerprintJob[]> {
     // As for libraries (hot-reads.ts): one JSON array of ids, one primary-key probe per id.
-    this.byIdStatement ??= this.reader().prepare(
-      `SELECT ${JOB_COLUMNS.map((name) => `j."${name}"`).join(", ")} FROM json_each(?) AS wanted ` +
-        `CROSS JOIN "FingerprintJob" AS j ON j."id" = wanted.value WHERE j."tenantId" = ? AND j."submitState" = 'SUBMITTED' AND j."kind" = 'FINGERPRINT'`,
-    );
-    const rows = this.byIdStatement.all(JSON.stringify(ids), tenantId) as JobSqlRow[];
+    let statement = this.byIdStatements.get(kind);
+    if (!statement) {
+      // The kind's condition names bare columns; only "FingerprintJob" has them in this join.
+      statement = this.reader().prepare(
+        `SELECT ${JOB_COLUMNS.map((name) => `j."${name}"`).join(", ")} FROM json_each(?) AS wanted ` +
+          `CROSS JOIN "FingerprintJob" AS j ON j."id" = wanted.value WHERE j."tenantId" = ? AND ${SUBMITTED_OF_KIND[kind]}`,
+      );
+      this.byIdStatements.set(kind, statement);
+    }
+    const rows = statement.all(JSON.stringify(ids), tenantId) as JobSqlRow[];
     return rows.map((row) => fromJobSqlRow(row, "sqlite"));
   }
 
@@ -164,10 +185,10 @@ class PostgresJobReads implements JobReads {
     return result.rows.map((row) => fromJobSqlRow(row, "postgresql"));
   }
 
-  async byIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
+  async byIds(tenantId: string, ids: readonly string[], kind: JobKind): Promise<FingerprintJob[]> {
     const result = await this.pool.query<JobSqlRow>({
-      name: "fpgw_job_by_ids",
-      text: `SELECT ${PostgresJobReads.select} FROM "FingerprintJob" WHERE "tenantId" = $1 AND "id" = ANY($2::text[]) AND ${VISIBLE}`,
+      name: BY_IDS_STATEMENT[kind],
+      text: `SELECT ${PostgresJobReads.select} FROM "FingerprintJob" WHERE "tenantId" = $1 AND "id" = ANY($2::text[]) AND ${SUBMITTED_OF_KIND[kind]}`,
       values: [tenantId, ids],
     });
     return result.rows.map((row) => fromJobSqlRow(row, "postgresql"));

@@ -11,7 +11,8 @@
  *    model calls they were most of a submit's CPU; everything else here is Prisma.
  *  - The API's reads (a page, jobs by id, totalCount) are prepared SQL on the driver
  *    (job-reads.ts) and see SUBMITTED, FINGERPRINT rows only; totalCount comes from the
- *    trigger-kept "JobCount".
+ *    trigger-kept "JobCount". SUBMITTED DELETE_FILES rows are read by id only, the same way
+ *    (findFileDeletionsByIds), never listed.
  *  - `transition` is a compare-and-set on (status, rawStatus) that writes the row and appends
  *    its JOB event to the one event log (LibraryEvent, kind "JOB") in one transaction, so of
  *    two writers that saw the same change exactly one appends the event.
@@ -63,13 +64,18 @@ export class PrismaJobRepository implements JobRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<FingerprintJob | null> {
-    const [job] = await this.reads.byIds(tenantId, [id]);
+    const [job] = await this.reads.byIds(tenantId, [id], "FINGERPRINT");
     return job ?? null;
   }
 
   async findManyByIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
     if (ids.length === 0) return [];
-    return this.reads.byIds(tenantId, [...new Set(ids)]);
+    return this.reads.byIds(tenantId, [...new Set(ids)], "FINGERPRINT");
+  }
+
+  async findFileDeletionsByIds(tenantId: string, ids: readonly string[]): Promise<FingerprintJob[]> {
+    if (ids.length === 0) return [];
+    return this.reads.byIds(tenantId, [...new Set(ids)], "DELETE_FILES");
   }
 
   async findRow(id: string): Promise<FingerprintJob | null> {

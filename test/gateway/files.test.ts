@@ -1,5 +1,6 @@
 /**
- * FingerprintLibrary.files, deleteFingerprintFiles and cancelFingerprintJob through GraphQL,
+ * FingerprintLibrary.files, deleteFingerprintFiles (and the FileDeletions it answers on MPS)
+ * and cancelFingerprintJob through GraphQL,
  * against the emulator's real content operations: files are stored by real SAVE jobs
  * (Backend.content.submitJob, finished with the emulator's control route), and every
  * backend call is counted from the emulator's own request log.
@@ -14,7 +15,7 @@ import { encodeFileCursor } from "../../src/services/file-cursor.js";
 import { putMedia, testEngine } from "../emulator/content-helpers.js";
 import { announcePostgresqlCoverage, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { codes, startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
-import { CANCEL, CREATE, DELETE_FILES, FILES, REFRESH, type ListLibraryFilesQuery } from "../support/documents.js";
+import { CANCEL, CREATE, DELETE_FILES, FILE_DELETION, FILES, REFRESH, type ListLibraryFilesQuery } from "../support/documents.js";
 import { SubmitJobDocument as SUBMIT } from "../../src/client/generated/operations.js";
 
 announcePostgresqlCoverage("library files");
@@ -39,6 +40,24 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
     const query = print(document);
     const response = await h.post(JSON.stringify({ query, variables }), { authorization: `Bearer ${key}` });
     return (await response.json()) as GraphQLResponse<R>;
+  }
+
+  /** A document no generated operation covers (node(id) with inline fragments). */
+  async function asText<T = Record<string, any>>(key: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const response = await h.post(JSON.stringify({ query, variables }), { authorization: `Bearer ${key}` });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+  const NODE = `query($id: ID!) { node(id: $id) { __typename id ... on FileDeletion { status primaryKeys } } }`;
+
+  /**
+   * One round of the gateway's own job watcher, each a minute (its longest wait between two
+   * reads of a job) later than the last, so every unfinished job is due however an earlier
+   * round scheduled it.
+   */
+  let roundsRun = 0;
+  async function watcherRound() {
+    roundsRun += 1;
+    return h.gateway.jobWatcher!.runRound(new Date(Date.now() + roundsRun * 61_000));
   }
 
   async function activeLibrary(key: string, backend: FingerprintBackend, name: string) {
@@ -185,6 +204,8 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
       const response = await as(KEY_A, DELETE_FILES, { libraryId: library.id, primaryKeys: [...keys, stored[0]!] });
       expect(response.errors).toBeUndefined();
       expect(response.data!.deleteFingerprintFiles).toMatchObject({ status: "SUCCEEDED", primaryKeys: keys, library: { id: library.id } });
+      // ICE deleted at once: nothing to follow.
+      expect(response.data!.deleteFingerprintFiles.deletions).toEqual([]);
       expect(callCount("DeleteDNAFiles") - before).toBe(3);
       expect((await listAll(KEY_A, library.id, 100)).keys).toEqual([]);
     });
@@ -264,6 +285,92 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
       }
       // They are the watcher's bookkeeping, not jobs the API lists.
       expect((await h.gateway.services.store.jobs.list("tenant-a", { libraryId: internalId }, 10)).items).toEqual([]);
+
+      // The client follows them as the payload's deletions, one per delete job, in key order.
+      const deletions = response.data!.deleteFingerprintFiles.deletions;
+      expect(deletions.map((deletion) => deletion.primaryKeys)).toEqual([keys.slice(0, 200), keys.slice(200)]);
+      expect(deletions.map((deletion) => internalIdOf(deletion.id)).sort()).toEqual(jobs.map((job) => job.id).sort());
+      for (const deletion of deletions) {
+        expect(deletion).toMatchObject({ status: "QUEUED", rawStatus: "", errorCode: null, finishedAt: null, library: { id: library.id } });
+        expect((await as(KEY_A, FILE_DELETION, { id: deletion.id })).data!.fileDeletion).toEqual(deletion);
+      }
+      // Neither the job API's lists nor its by-id reads show them as jobs.
+      const listed = await asText(KEY_A, `query($id: ID!) { fingerprintLibrary(id: $id) { jobs { totalCount nodes { id } } } }`, { id: library.id });
+      expect(listed.data!.fingerprintLibrary.jobs).toEqual({ totalCount: 0, nodes: [] });
+      const asJob = Buffer.from(`FingerprintJob:${internalIdOf(deletions[0]!.id)}`, "utf8").toString("base64url");
+      expect((await asText(KEY_A, NODE, { id: asJob })).data!.node).toBeNull();
+    });
+
+    it("answers MPS deletions that turn SUCCEEDED once the watcher sees their delete job end", async () => {
+      const library = await activeLibrary(KEY_A, "MPS", "delete-mps-followed");
+      const stored = await storeFiles(library, "mps-followed", 3);
+      const response = await as(KEY_A, DELETE_FILES, { libraryId: library.id, primaryKeys: stored.slice(0, 2) });
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.deleteFingerprintFiles.status).toBe("QUEUED");
+      const [deletion] = response.data!.deleteFingerprintFiles.deletions;
+      expect(deletion).toMatchObject({ primaryKeys: stored.slice(0, 2), status: "QUEUED", finishedAt: null });
+
+      // Still queued on MPS: a watcher round changes nothing the client sees.
+      await watcherRound();
+      expect((await as(KEY_A, FILE_DELETION, { id: deletion!.id })).data!.fileDeletion).toMatchObject({ status: "QUEUED", finishedAt: null });
+
+      const row = await h.gateway.services.store.jobs.findRow(internalIdOf(deletion!.id));
+      const finished = await fetch(`${h.emulator.url}/_emulator/content-jobs/${row!.backendJobId}/finish`, { method: "POST" });
+      expect(finished.status).toBe(200);
+      // MPS says Success now, but the gateway has not looked yet.
+      expect((await as(KEY_A, FILE_DELETION, { id: deletion!.id })).data!.fileDeletion!.status).toBe("QUEUED");
+
+      await watcherRound();
+      const done = (await as(KEY_A, FILE_DELETION, { id: deletion!.id })).data!.fileDeletion!;
+      expect(done).toMatchObject({ id: deletion!.id, status: "SUCCEEDED", rawStatus: "Success", errorCode: null, errorMessage: null, library: { id: library.id } });
+      expect(Date.parse(done.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
+      expect((await asText(KEY_A, NODE, { id: deletion!.id })).data!.node).toEqual({
+        __typename: "FileDeletion",
+        id: deletion!.id,
+        status: "SUCCEEDED",
+        primaryKeys: stored.slice(0, 2),
+      });
+      expect((await listAll(KEY_A, library.id, 100)).keys).toEqual(stored.slice(2));
+    });
+
+    it("answers a deletion whose delete job vanished with its library as FAILED", async () => {
+      const library = await activeLibrary(KEY_A, "MPS", "delete-mps-vanished");
+      const response = await as(KEY_A, DELETE_FILES, { libraryId: library.id, primaryKeys: ["v-1"] });
+      const [deletion] = response.data!.deleteFingerprintFiles.deletions;
+      // Deleting the library on MPS drops its jobs: the gateway's delete job is no longer listed.
+      expect((await fetch(`${h.emulator.url}/_emulator/libraries/${library.backendLibraryId}/delete`, { method: "POST" })).ok).toBe(true);
+      await watcherRound();
+      const failed = (await as(KEY_A, FILE_DELETION, { id: deletion!.id })).data!.fileDeletion!;
+      expect(failed).toMatchObject({ status: "FAILED", errorCode: "JOB_NOT_FOUND_ON_BACKEND" });
+      expect(failed.errorMessage).toMatch(/no longer exists on the backend/);
+      expect(failed.finishedAt).not.toBeNull();
+    });
+
+    it("shows a deletion only to its tenant, and only as a FileDeletion", async () => {
+      const library = await activeLibrary(KEY_A, "MPS", "delete-mps-isolated");
+      const [deletion] = (await as(KEY_A, DELETE_FILES, { libraryId: library.id, primaryKeys: ["iso-1"] })).data!.deleteFingerprintFiles.deletions;
+      expect((await as(KEY_A, FILE_DELETION, { id: deletion!.id })).data!.fileDeletion).toMatchObject({ id: deletion!.id });
+      expect((await asText(KEY_A, NODE, { id: deletion!.id })).data!.node).toMatchObject({ __typename: "FileDeletion", id: deletion!.id });
+
+      // Another tenant: exactly like an id that never existed.
+      const never = Buffer.from("FileDeletion:00000000-0000-4000-8000-000000000000", "utf8").toString("base64url");
+      for (const id of [deletion!.id, never]) {
+        const read = await as(KEY_B, FILE_DELETION, { id });
+        expect(read.errors).toBeUndefined();
+        expect(read.data!.fileDeletion).toBeNull();
+        expect((await asText(KEY_B, NODE, { id })).data!.node).toBeNull();
+      }
+      // A fingerprint job's id is not a deletion's, even for its own tenant.
+      await putMedia(h.emulator, BUCKET, "texts/iso-job.txt", TEXTS[0]!, { account: DEFAULT_DEV_ACCOUNT });
+      const job = (await as(KEY_A, SUBMIT, { input: { libraryId: library.id, mode: "SAVE", primaryKey: "iso-job", media: { oss: { bucket: BUCKET, object: "texts/iso-job.txt" } } } })).data!
+        .submitFingerprintJob.job;
+      const jobAsDeletion = Buffer.from(`FileDeletion:${internalIdOf(job.id)}`, "utf8").toString("base64url");
+      expect((await as(KEY_A, FILE_DELETION, { id: jobAsDeletion })).data!.fileDeletion).toBeNull();
+      expect((await asText(KEY_A, NODE, { id: jobAsDeletion })).data!.node).toBeNull();
+      // ...and another type's global id is refused as input.
+      const wrongType = await as(KEY_A, FILE_DELETION, { id: job.id });
+      expect(codes(wrongType)).toEqual(["BAD_USER_INPUT"]);
+      expect(wrongType.errors![0]!.message).toMatch(/is not a FileDeletion id/);
     });
   });
 
@@ -334,7 +441,9 @@ describe.each(databaseKinds)("library files on $name", (kind) => {
   });
 });
 
-/** The internal id inside a FingerprintLibrary global id (base64url of "FingerprintLibrary:<uuid>"). */
-function libraryIdOf(globalId: string): string {
+/** The internal id inside a global id (base64url of "<Type>:<uuid>"). */
+function internalIdOf(globalId: string): string {
   return Buffer.from(globalId, "base64url").toString("utf8").split(":")[1]!;
 }
+
+const libraryIdOf = internalIdOf;

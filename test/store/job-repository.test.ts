@@ -258,6 +258,33 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
     });
   });
 
+  describe("file deletions by id", () => {
+    it("reads SUBMITTED DELETE_FILES rows of the tenant only, and never a fingerprint job", async () => {
+      const lib = await store.libraries.insert(newLibrary({ tenantId: "deleting-tenant", backend: "MPS" }));
+      const deletion = (key: string) => ({ kind: "DELETE_FILES" as const, mode: null, primaryKey: "", primaryKeys: [key], media: null });
+      const submittedDeletion = await submitted(lib, deletion("gone-1"));
+      const pending = (await store.jobs.claim(newJob(lib, deletion("gone-2")))).job;
+      const refused = (await store.jobs.claim(newJob(lib, deletion("gone-3")))).job;
+      await store.jobs.markRefused(refused.id, "Bad", "bad");
+      const job = await submitted(lib);
+
+      const ids = [submittedDeletion.id, pending.id, refused.id, job.id, "nope", submittedDeletion.id];
+      expect(await store.jobs.findFileDeletionsByIds(lib.tenantId, ids)).toEqual([submittedDeletion]);
+      expect(submittedDeletion).toMatchObject({ kind: "DELETE_FILES", primaryKeys: ["gone-1"], status: "QUEUED" });
+      expect(await store.jobs.findFileDeletionsByIds("stranger", ids)).toEqual([]);
+      expect(await store.jobs.findFileDeletionsByIds(lib.tenantId, [])).toEqual([]);
+      // The job reads, the other way round.
+      expect(await store.jobs.findManyByIds(lib.tenantId, ids)).toEqual([job]);
+      expect(await store.jobs.findById(lib.tenantId, submittedDeletion.id)).toBeNull();
+
+      // An end the watcher records is what the next read shows.
+      clock.advance(1000);
+      await store.jobs.transition(submittedDeletion.id, { status: "QUEUED", rawStatus: "" }, { status: "SUCCEEDED", rawStatus: "Success" });
+      const [ended] = await store.jobs.findFileDeletionsByIds(lib.tenantId, [submittedDeletion.id]);
+      expect(ended).toMatchObject({ status: "SUCCEEDED", rawStatus: "Success", finishedAt: clock.now() });
+    });
+  });
+
   describe("list and count", () => {
     const tenantId = "list-tenant";
     let ice: Library;

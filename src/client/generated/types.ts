@@ -45,11 +45,13 @@ export type CreateFingerprintLibraryPayload = {
 /** The result of deleteFingerprintFiles. */
 export type DeleteFingerprintFilesPayload = {
   __typename?: 'DeleteFingerprintFilesPayload';
+  /** MPS: one FileDeletion per delete job (200 keys each), in key order; read one again (fileDeletion or node) to see it SUCCEEDED or FAILED. ICE: empty, the files are already gone. */
+  deletions: Array<FileDeletion>;
   /** The library the files were deleted from. */
   library: FingerprintLibrary;
   /** The distinct keys deleted (ICE) or being deleted (MPS), in the order given. */
   primaryKeys: Array<Scalars['String']['output']>;
-  /** SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end, which the gateway follows as DELETE_FILES jobs. */
+  /** SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end: follow them through `deletions`. */
   status: FingerprintJobStatus;
 };
 
@@ -74,6 +76,29 @@ export type DuplicateSearch = Node & {
   /** Every library's matches, most similar first. */
   matches: Array<LibraryMatch>;
   /** SUCCEEDED once every library's job has; FAILED if any failed (the others' matches still listed); else RUNNING or QUEUED. */
+  status: FingerprintJobStatus;
+};
+
+/** One MPS file-delete job (SubmitFpFileDeleteJob, at most 200 keys) that deleteFingerprintFiles submitted. The gateway follows it to its end: read it again (fileDeletion or node) to learn when the files are gone. ICE deletes at once and makes none. */
+export type FileDeletion = Node & {
+  __typename?: 'FileDeletion';
+  /** When the gateway recorded the delete. */
+  createdAt: Scalars['DateTime']['output'];
+  /** MPS's Code when FAILED (or the gateway's, e.g. JOB_NOT_FOUND_ON_BACKEND, JOB_STUCK). */
+  errorCode: Maybe<Scalars['String']['output']>;
+  /** What went wrong, when FAILED. */
+  errorMessage: Maybe<Scalars['String']['output']>;
+  /** When the job ended (SUCCEEDED or FAILED), as the gateway saw it. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The gateway's own opaque id. */
+  id: Scalars['ID']['output'];
+  /** The library the files are deleted from. */
+  library: FingerprintLibrary;
+  /** The keys this delete job removes, in the order given. */
+  primaryKeys: Array<Scalars['String']['output']>;
+  /** MPS's own status word, as last seen (empty before the first read). */
+  rawStatus: Scalars['String']['output'];
+  /** QUEUED or RUNNING while MPS works; SUCCEEDED once the keys are deleted, FAILED if the job failed (see errorCode). */
   status: FingerprintJobStatus;
 };
 
@@ -523,6 +548,8 @@ export type Query = {
   __typename?: 'Query';
   /** One duplicate search; null when there is none (or it is another tenant's). */
   duplicateSearch: Maybe<DuplicateSearch>;
+  /** One file deletion (from deleteFingerprintFiles on MPS); null when there is none (or it is another tenant's). */
+  fileDeletion: Maybe<FileDeletion>;
   /** One job; null when there is none (or it is another tenant's). */
   fingerprintJob: Maybe<FingerprintJob>;
   /** The caller's jobs, oldest first, a page at a time. */
@@ -537,6 +564,11 @@ export type Query = {
 
 
 export type QueryDuplicateSearchArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryFileDeletionArgs = {
   id: Scalars['ID']['input'];
 };
 

@@ -15,7 +15,7 @@ import { FingerprintJobType } from "../types/job.js";
 import { FingerprintLibraryType } from "../types/library.js";
 import { jobConnection } from "./job-query.resolver.js";
 
-async function loadLibrary(ctx: GatewayContext, libraryId: string): Promise<FingerprintLibraryType> {
+export async function loadLibrary(ctx: GatewayContext, libraryId: string): Promise<FingerprintLibraryType> {
   const library = await ctx.loaders.libraryById.load(libraryId);
   // Registry rows are never removed (a deleted library stays DELETED), so this is a fault, not a client error.
   if (!library) throw new GatewayError("BACKEND_ERROR", "A job's library is missing from the registry; this has been logged.", { reason: "INTERNAL" });

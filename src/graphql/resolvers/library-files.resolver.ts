@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { libraryIdFrom } from "../global-id.js";
+import { FileDeletionType } from "../types/file-deletion.js";
 import { DeleteFingerprintFilesPayload, FingerprintFileConnection, FingerprintFileEdge } from "../types/file.js";
 import { FingerprintLibraryType } from "../types/library.js";
 
@@ -40,6 +41,11 @@ export class LibraryFilesResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DeleteFingerprintFilesPayload> {
     const result = await ctx.services.fileDeletion.delete(ctx.tenantId, libraryIdFrom(libraryId, "libraryId"), primaryKeys);
-    return { library: FingerprintLibraryType.from(result.library), primaryKeys: result.primaryKeys, status: result.status };
+    return {
+      library: FingerprintLibraryType.from(result.library),
+      primaryKeys: result.primaryKeys,
+      status: result.status,
+      deletions: result.jobs.map((job) => FileDeletionType.from(job)),
+    };
   }
 }

@@ -4,6 +4,7 @@ import type { FileEdge } from "../../services/file-listing.js";
 import { FingerprintJobStatusEnum } from "../job-enums.js";
 import { DateTimeScalar } from "../scalars.js";
 import { PageInfo } from "./connection.js";
+import { FileDeletionType } from "./file-deletion.js";
 import { FingerprintLibraryType } from "./library.js";
 
 @ObjectType("FingerprintFile", {
@@ -55,7 +56,14 @@ export class DeleteFingerprintFilesPayload {
   primaryKeys!: string[];
 
   @Field(() => FingerprintJobStatusEnum, {
-    description: "SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end, which the gateway follows as DELETE_FILES jobs.",
+    description:
+      "SUCCEEDED at once on ICE; on MPS QUEUED (then RUNNING) until its delete jobs end: follow them through `deletions`.",
   })
   status!: JobStatus;
+
+  @Field(() => [FileDeletionType], {
+    description:
+      "MPS: one FileDeletion per delete job (200 keys each), in key order; read one again (fileDeletion or node) to see it SUCCEEDED or FAILED. ICE: empty, the files are already gone.",
+  })
+  deletions!: FileDeletionType[];
 }
