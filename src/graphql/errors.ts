@@ -25,8 +25,20 @@ const PERSISTED_QUERY_CODES = new Set(["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_Q
 /** Details that may leave the gateway; everything else in GatewayError.details stays in logs. */
 const SAFE_DETAILS = ["field", "reason", "backend", "backendAction", "backendCode", "backendRequestId", "retryable", "notDeletedPrimaryKeys", "deletedCount"] as const;
 
-export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+/** What createErrorFormatter makes: Apollo Server's `formatError` hook, called once per error. */
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/**
+ * The errors of one answer through the formatter. HTTP's answers get there through Apollo
+ * Server, which calls the formatter per error itself; everything graphql-ws answers (an
+ * operation refused, a query's or a subscription event's errors) comes through here, once.
+ */
+export function formatErrors(format: ErrorFormatter, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((error) => format(error.toJSON(), error));
+}
+
+export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}): ErrorFormatter {
+  return (formatted, error) => {
     const original = unwrapResolverError(error);
     const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
     const base = { message, locations: formatted.locations, path: formatted.path };

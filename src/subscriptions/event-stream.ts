@@ -4,18 +4,52 @@
  * the moment it is made, BEFORE the log is read (and before anyone reads the stream), so an
  * event recorded meanwhile is held rather than missed, and dropped if the replay carried it.
  *
- * Read it either way:
- *   - pushed (`attach`): the WebSocket endpoint does this; live events go to the sink
- *     synchronously as the relay hands them out, with no promise per event;
- *   - pulled (`for await`): an async iterator over the same flow, for anything else.
+ * It is pushed, never pulled: the reader attaches a sink (the WebSocket endpoint does, see
+ * socket-subscription.ts) and live events go to it synchronously as the relay hands them
+ * out. Pulling (an async iterator) would cost a promise and a few microtask hops per event
+ * and per subscriber, and would run every subscriber's pipeline breadth-first: with 10,000
+ * subscribers all 10,000 in flight at once, the first socket write only when nearly all the
+ * work is done. Pushing delivers an event to one subscriber to the end (down to its socket)
+ * before the next, with no promise at all.
  */
 import type { EventFilter, EventOf, GatewayEvent, Store } from "../store/ports.js";
-import { EventQueue, SubscriberTooSlowError } from "./event-queue.js";
 import { matchesFilter } from "./event-filter.js";
 import type { EventRelay, RelaySubscriber } from "./event-relay.js";
-import type { EventSink, PushSource } from "./push-source.js";
 
 const REPLAY_PAGE = 500;
+
+/** Where a stream's events go, each synchronously. */
+export interface EventSink<T> {
+  next(value: T): void;
+  /** The stream failed (e.g. the reader fell too far behind); nothing follows. */
+  error(error: Error): void;
+  /** The stream ended (the relay stopped); nothing follows. */
+  complete(): void;
+  /**
+   * How many hand-overs have not left yet (e.g. batches still in a socket's send buffer).
+   * The stream cuts off a reader whose backlog passes its limit instead of growing memory
+   * without bound. Absent: the sink buffers nothing.
+   */
+  backlog?(): number;
+  /** Resolves once the backlog is empty, so a replay can be paced. */
+  drained?(): Promise<void>;
+  /**
+   * True when the reader has as much queued as it should take at once (e.g. half a
+   * socket's byte allowance): a replay waits for drained() before it hands over more, so a
+   * long history of large payloads never trips the reader's cap by itself.
+   */
+  full?(): boolean;
+  /**
+   * Sinks with the same group are served one after the other in a fan-out; the sinks of
+   * one socket share one, so the frames of one event leave that socket in one write.
+   */
+  readonly group?: unknown;
+}
+
+/** A reader fell more than the relay's subscriberBuffer behind and was cut off. */
+export class SubscriberTooSlowError extends Error {
+  override readonly name = "SubscriberTooSlowError";
+}
 
 export interface EventStreamRequest<F extends EventFilter = EventFilter> {
   tenantId: string;
@@ -32,7 +66,7 @@ export function eventStream<F extends EventFilter>(relay: EventRelay, store: Sto
 type Ending = { kind: "failed"; error: Error } | { kind: "ended" } | { kind: "closed" };
 
 /** E: the events the filter selects (the relay hands out every kind; the predicate keeps E only). */
-export class EventStream<E extends GatewayEvent> implements PushSource<E>, AsyncIterable<E> {
+export class EventStream<E extends GatewayEvent> implements AsyncIterable<E> {
   private sink: EventSink<E> | undefined;
   /** Live events kept back until a sink is attached and, with `after`, the replay is sent; undefined once they flow. */
   private held: E[] | undefined = [];
@@ -61,6 +95,7 @@ export class EventStream<E extends GatewayEvent> implements PushSource<E>, Async
     this.unsubscribe = relay.subscribe(this.asSubscriber);
   }
 
+  /** Starts the flow to `sink`; one sink per stream. */
   attach(sink: EventSink<E>): void {
     if (this.sink) throw new Error("An event stream has one reader.");
     this.sink = sink;
@@ -70,21 +105,18 @@ export class EventStream<E extends GatewayEvent> implements PushSource<E>, Async
     else void this.replay(this.request.after);
   }
 
+  /** Ends the flow from the reader's side; the sink hears nothing more. */
   close(): void {
     this.finish({ kind: "closed" });
   }
 
-  /** The pulled form: an inbox the pushed events fill, bounded like any other reader. */
+  /**
+   * Present only because graphql-js accepts nothing but an async iterable from a
+   * subscription resolver (createSourceEventStream checks for this method and never calls
+   * it); the WebSocket endpoint then attaches to the stream itself. Nothing pulls it.
+   */
   [Symbol.asyncIterator](): AsyncIterator<E> {
-    const inbox = new EventQueue<E>(this.capacity, () => this.close());
-    this.attach({
-      next: (event) => inbox.push(event),
-      error: (error) => inbox.fail(error),
-      complete: () => void inbox.return(),
-      backlog: () => inbox.size,
-      drained: () => inbox.whenEmpty(),
-    });
-    return inbox;
+    throw new TypeError("An EventStream is pushed, not pulled: attach a sink (the WebSocket endpoint does).");
   }
 
   private live(event: E): void {

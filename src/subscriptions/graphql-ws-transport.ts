@@ -1,13 +1,25 @@
 /**
- * graphql-ws over the `ws` server, in place of graphql-ws's own `useServer` (graphql-ws/use/ws),
- * which it follows line by line except in two places:
+ * graphql-ws over the `ws` server: a copy of graphql-ws 6.4.2's `useServer`
+ * (node_modules/graphql-ws/dist/use/ws.js, exported as graphql-ws/use/ws; package.json pins
+ * graphql-ws at exactly 6.4.2). It keeps makeServer, the protocol negotiation, the
+ * keep-alive ping/pong, the send and close callbacks and dispose() as they are there, and
+ * differs in these places only:
  *
- *  - Problems are logged through pino. useServer prints them with console.error, stack trace
- *    and all, on stderr, for things a client did (a message too large, a message only a server
- *    may send), so a fuzzing or misbehaving client filled production logs with traces.
+ *  - Problems are logged through pino, at warn (server side) or debug (a client's protocol
+ *    violation). useServer prints them with console.error, stack trace and all, on stderr,
+ *    for things a client did (a message too large, a message only a server may send), so a
+ *    fuzzing or misbehaving client filled production logs with traces.
  *  - A message only a server may send (next, error, connection_ack) closes the socket with
- *    4400, as the protocol says for an invalid message. graphql-ws throws on it instead, which
- *    useServer turns into 4500 Internal server error.
+ *    4400, as the protocol says for an invalid message. makeServer throws on it instead
+ *    ("Unexpected message of type ..."), which useServer turns into 4500 Internal server error.
+ *  - A close reason never carries an error's message: useServer puts it there unless
+ *    NODE_ENV is production; this always says "Internal server error".
+ *  - No console warning for a client of the deprecated subscriptions-transport-ws protocol
+ *    (makeServer closes its socket with 4406 either way).
+ *
+ * Still needed: useServer has no hook for either of the first two (its logging and its
+ * message handling are inside the function). On a graphql-ws upgrade, compare this file
+ * with the new version's dist/use/ws.js.
  */
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";

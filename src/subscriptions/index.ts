@@ -21,14 +21,14 @@
  *  5. Streamed (event-stream.ts). A stream registers with the relay the moment the resolver
  *     makes it, then (with `after`) replays the log after that id, holding live events
  *     meanwhile and dropping those the replay carried: no gap, no duplicate at the seam. A
- *     reader too far behind is cut off (it resubscribes with `after`). It is a PushSource
- *     (push-source.ts): the sink gets each event synchronously, no promise per event; its
- *     bounded pulled form (event-queue.ts) serves anything that iterates instead.
- *  6. Served (websocket.ts, graphql-ws-transport.ts). graphql-ws on the /graphql path, over
- *     our own transport (logging through pino, 4400 for server-only messages). Every
- *     operation passes the operation guard as over HTTP; documents are parsed and validated
- *     once per distinct text (subscription-documents.ts); a JWT socket closes when the token
- *     expires (socket-expiry.ts).
+ *     reader too far behind is cut off (it resubscribes with `after`). It is pushed, never
+ *     pulled: its one sink gets each event synchronously, no promise per event.
+ *  6. Served (websocket-endpoint.ts, graphql-ws-transport.ts). graphql-ws 6.4.2 on the
+ *     /graphql path, over our copy of its `useServer` (logging through pino, 4400 for
+ *     server-only messages). Every operation passes the operation guard as over HTTP;
+ *     documents are parsed and validated once per distinct text (document-cache.ts); a JWT
+ *     socket closes when the token expires (socket-expiry.ts). Every error a subscriber
+ *     sees goes through the one formatter HTTP uses (formatErrors, src/graphql/errors.ts).
  *  7. Executed once per shape (shared-payloads.ts). Subscribers with the same tenant,
  *     document and variables share one execution and one JSON string per event.
  *  8. Written (socket-subscription.ts, socket-writer.ts). Each event becomes the `next`
@@ -39,4 +39,4 @@
 export { createEventBus, type EventBus } from "./event-bus.js";
 export { EventRelay, type EventRelaySettings, type RelaySubscriber } from "./event-relay.js";
 export type { EventStream } from "./event-stream.js";
-export { startWebSocketEndpoint, type SocketCaller, type WebSocketEndpoint } from "./websocket.js";
+export { startWebSocketEndpoint, type SocketCaller, type WebSocketEndpoint } from "./websocket-endpoint.js";

@@ -13,9 +13,10 @@
  * event is executed with a fresh context, as a request would be, so no DataLoader cache
  * outlives one event.
  */
-import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError } from "graphql";
+import type { ExecutionArgs, ExecutionResult } from "graphql";
 import { execute } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
+import { formatErrors, type ErrorFormatter } from "../graphql/errors.js";
 
 export interface ExecutionShape {
   /** Equal keys = interchangeable answers. */
@@ -69,7 +70,7 @@ export class SharedPayloads {
 
   constructor(
     private readonly context: (tenantId: string) => GatewayContext | Promise<GatewayContext>,
-    private readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+    private readonly formatError: ErrorFormatter,
   ) {}
 
   /** Subscribers that share `shape.key` share the answer; the first one computes it. */
@@ -102,6 +103,6 @@ export class SharedPayloads {
   /** As graphql-ws would send it, errors through the gateway's formatter. */
   private serialize(result: ExecutionResult): string {
     if (!result.errors) return JSON.stringify(result);
-    return JSON.stringify({ ...result, errors: result.errors.map((error: GraphQLError) => this.formatError(error.toJSON(), error)) });
+    return JSON.stringify({ ...result, errors: formatErrors(this.formatError, result.errors) });
   }
 }

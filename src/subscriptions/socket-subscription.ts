@@ -10,12 +10,13 @@
  * closes the source.
  */
 import type { ExecutionResult } from "graphql";
-import type { EventSink, PushSource } from "./push-source.js";
+import type { GatewayEvent } from "../store/ports.js";
+import type { EventSink, EventStream } from "./event-stream.js";
 import type { ExecutionShape, SharedPayload, SharedPayloads } from "./shared-payloads.js";
 import type { SocketWriter } from "./socket-writer.js";
 
 export function deliverOverSocket(
-  source: PushSource<object>,
+  source: EventStream<GatewayEvent>,
   options: { id: string; shape: ExecutionShape; payloads: SharedPayloads; writer: SocketWriter },
 ): AsyncIterableIterator<ExecutionResult> {
   const operation = new OperationOutcome(() => source.close());
@@ -23,7 +24,14 @@ export function deliverOverSocket(
   return operation;
 }
 
-class SocketSink implements EventSink<object> {
+/** An operation that ends at once with `failure` (graphql-ws answers it with an error message). */
+export function failedOperation(failure: Error): AsyncIterableIterator<ExecutionResult> {
+  const operation = new OperationOutcome(() => {});
+  operation.end(failure);
+  return operation;
+}
+
+class SocketSink implements EventSink<GatewayEvent> {
   /** `{"id":…,"type":"next","payload":` — everything of the frame but the payload. */
   private readonly framePrefix: string;
   /** Payloads held back behind one that has not settled yet; written in order as they settle. */
@@ -43,7 +51,7 @@ class SocketSink implements EventSink<object> {
     this.framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
 
-  next(event: object): void {
+  next(event: GatewayEvent): void {
     const payload = this.payloads.payloadFor(event, this.shape);
     if (this.waiting === undefined && payload.json !== undefined) return this.write(payload.json);
     if (this.waiting !== undefined) return void this.waiting.push(payload);

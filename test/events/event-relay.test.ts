@@ -10,9 +10,8 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEventBus, type EventBus } from "../../src/subscriptions/event-bus.js";
-import { SubscriberTooSlowError } from "../../src/subscriptions/event-queue.js";
 import { EventRelay, type RelaySubscriber } from "../../src/subscriptions/event-relay.js";
-import type { EventSink } from "../../src/subscriptions/push-source.js";
+import { SubscriberTooSlowError, type EventSink } from "../../src/subscriptions/event-stream.js";
 import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
 import { eventually } from "../support/gateway-harness.js";
 
@@ -207,17 +206,34 @@ describe("library event stream", () => {
     expect(relay.subscriberCount).toBe(0);
   });
 
-  it("can still be pulled with for await, and return() unregisters it", async () => {
+  it("pushes only what its filter selects, and close() unregisters it and silences the sink", async () => {
     await startRelay();
     const stream = relay.stream("t1", { kind: "LIBRARY", model: "VIDEO" });
-    const iterator = stream[Symbol.asyncIterator]();
+    const got: number[] = [];
+    const endings: string[] = [];
+    stream.attach({ next: (e) => void got.push(e.id), error: () => void endings.push("error"), complete: () => void endings.push("complete") });
     const audio = event("t1", { model: "AUDIO" });
     const video = event("t1");
     relay.publish(audio);
     relay.publish(video);
-    const first = await iterator.next();
-    expect(first.value?.id).toBe(video.id);
-    await iterator.return!();
+    await eventually(async () => got.length === 1);
+    expect(got).toEqual([video.id]);
+    stream.close();
     expect(relay.subscriberCount).toBe(0);
+    // A witness that hears the next event proves it went out after the close.
+    const witness: number[] = [];
+    relay.stream("t1", { kind: "LIBRARY" }).attach({ next: (e) => void witness.push(e.id), error: () => {}, complete: () => {} });
+    relay.publish(event("t1"));
+    await eventually(async () => witness.length === 1);
+    expect(got).toEqual([video.id]);
+    expect(endings).toEqual([]);
+  });
+
+  it("is pushed only: graphql-js sees an async iterable, but pulling it is refused", async () => {
+    await startRelay();
+    const stream = relay.stream("t1", { kind: "LIBRARY" });
+    expect(typeof stream[Symbol.asyncIterator]).toBe("function");
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/pushed, not pulled/);
+    stream.close();
   });
 });

@@ -6,7 +6,7 @@
  * never on the caller, so one outcome serves every tenant. Only valid documents are kept,
  * at most `capacity` of them, the least recently used going first.
  */
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 import { limitMessage, limitReason } from "../graphql/errors.js";
 
 export interface DocumentCacheOptions {
@@ -14,7 +14,6 @@ export interface DocumentCacheOptions {
   /** The operation guard's rules (the ones HTTP applies); the specified rules are always applied too. */
   validationRules: readonly ValidationRule[];
   maxTokens: number;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   capacity?: number;
 }
 
@@ -28,7 +27,7 @@ export class DocumentCache {
     this.capacity = options.capacity ?? 1_000;
   }
 
-  /** The document for `query`, or the errors to answer the operation with. */
+  /** The document for `query`, or the errors to answer the operation with (formatted where every answer is: the endpoint's onError). */
   get(query: string): DocumentNode | readonly GraphQLError[] {
     const known = this.documents.get(query);
     if (known) {
@@ -61,12 +60,6 @@ export class DocumentCache {
       return [new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" } })];
     }
     const invalid = validate(this.options.schema, document, this.rules);
-    if (invalid.length > 0) {
-      return invalid.map((error) => {
-        const formatted = this.options.formatError(error.toJSON(), error);
-        return new GraphQLError(formatted.message, { extensions: formatted.extensions });
-      });
-    }
-    return document;
+    return invalid.length > 0 ? invalid : document;
   }
 }

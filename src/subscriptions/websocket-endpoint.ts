@@ -9,22 +9,23 @@
  * then each event is pushed straight to the socket (socket-subscription.ts), executed and
  * serialized once per event for every subscriber of the same shape (shared-payloads.ts),
  * and written in one batch per socket (socket-writer.ts). Documents are parsed and
- * validated once per distinct query text (subscription-documents.ts).
+ * validated once per distinct query text (document-cache.ts).
  */
 import { createSourceEventStream, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import type { IncomingMessage, Server } from "node:http";
 import WebSocket, { WebSocketServer } from "ws";
-import { isPushSource, pushFromIterable } from "./push-source.js";
+import { EventStream } from "./event-stream.js";
 import type { GatewayContext } from "../graphql/context.js";
+import { formatErrors } from "../graphql/errors.js";
 import { SharedPayloads, type ExecutionShape } from "./shared-payloads.js";
 import { serveGraphqlWs } from "./graphql-ws-transport.js";
 import type { OperationGuard } from "../server/operation-guard.js";
 import { closeAtExpiry, closeExpired } from "./socket-expiry.js";
-import { deliverOverSocket } from "./socket-subscription.js";
+import { deliverOverSocket, failedOperation } from "./socket-subscription.js";
 import { SocketWriter } from "./socket-writer.js";
-import { DocumentCache } from "./subscription-documents.js";
+import { DocumentCache } from "./document-cache.js";
 
 export interface WebSocketEndpoint {
   /** Closes every socket (code 1001, going away) and stops accepting new ones. */
@@ -70,7 +71,6 @@ export function startWebSocketEndpoint(options: {
     schema: options.schema,
     validationRules: guard.validationRules,
     maxTokens: guard.maxTokens,
-    formatError: guard.formatError,
   });
   const payloads = new SharedPayloads(options.context, guard.formatError);
   const writers = new WeakMap<WebSocket, SocketWriter>();
@@ -94,7 +94,7 @@ export function startWebSocketEndpoint(options: {
     else perTenant.delete(extra.tenantId!);
   };
   const refuse = (message: string) => [new GraphQLError(message, { extensions: { code: "FORBIDDEN", reason: "SUBSCRIPTION_LIMIT" } })];
-  const format = (errors: readonly GraphQLError[]) => errors.map((error) => guard.formatError(error.toJSON(), error));
+  const format = (errors: readonly GraphQLError[]) => formatErrors(guard.formatError, errors);
   /** The guard's admission (the rate limit), as the errors to answer the operation with, if refused. */
   const admit = async (tenantId: string, document: DocumentNode, operationName: string | null | undefined) => {
     // An operation the document does not hold is refused by graphql-ws, uncounted, as Apollo does.
@@ -163,13 +163,14 @@ export function startWebSocketEndpoint(options: {
       subscribe: (args) => createSourceEventStream(args) as Promise<AsyncIterable<ExecutionResult> | ExecutionResult>,
       onOperation: (ctx, id, payload, args, result) => {
         if (!isAsyncIterable(result)) return; // a query, or the subscribe phase's errors
-        const source = isPushSource<object>(result) ? result : pushFromIterable<object>(result);
+        // Every subscription field answers context.events.stream(...): the one pipeline.
+        if (!(result instanceof EventStream)) return failedOperation(new Error("A subscription field returned an async iterable that is not an EventStream; return context.events.stream(...)."));
         const shape: ExecutionShape = {
           key: shapeKey(ctx.extra.tenantId!, payload.query, payload.operationName, payload.variables),
           tenantId: ctx.extra.tenantId!,
           args: { schema: args.schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues },
         };
-        return deliverOverSocket(source, { id, shape, payloads, writer: writerFor(ctx.extra) });
+        return deliverOverSocket(result, { id, shape, payloads, writer: writerFor(ctx.extra) });
       },
       onComplete: (ctx, id) => release(ctx.extra, id),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors as GraphQLError[]) } : result),
