@@ -10,7 +10,7 @@
  *    introspection is off (src/graphql/errors.ts).
  *
  * HTTP reaches it through `apolloPlugin()`; graphql-ws through the same members, called by
- * websocket.ts. A new per-operation rule belongs here, so that neither transport can miss it.
+ * websocket-endpoint.ts. A new per-operation rule belongs here, so that neither transport can miss it.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLFormattedError, ValidationRule } from "graphql";
