@@ -26,6 +26,7 @@ import { jobToJson } from "../domain/job-json.js";
 import { isFinished, JOB_STATUSES, type FingerprintJob, type JobStatus } from "../domain/job.js";
 import { FINGERPRINT_BACKENDS, shardOf, type FingerprintBackend } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import { writeCheckSchedule } from "./watcher-schedule-writes.js";
 import type { FingerprintJob as FingerprintJobRow } from "./generated/postgresql/client.js";
 import type { DirectDriver } from "./hot-reads.js";
 import { toFingerprintJob, matchesJson } from "./job-mapping.js";
@@ -300,28 +301,9 @@ export class PrismaJobRepository implements JobRepository {
     return rows.map((row) => ({ ...toFingerprintJob(row), checkCount: row.checkCount, nextCheckAt: row.nextCheckAt }));
   }
 
-  /** One watcher round's schedule; fixed SQL for the reasons LibraryRepository.scheduleChecks gives. Unknown ids are skipped. */
+  /** One watcher round's schedule: fixed SQL, for the reasons watcher-schedule-writes.ts gives. */
   async scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void> {
-    if (schedule.length === 0) return;
-    if (this.kind === "postgresql") {
-      const ids = schedule.map((entry) => entry.id);
-      const times = schedule.map((entry) => entry.nextCheckAt.getTime());
-      const counts = schedule.map((entry) => entry.checkCount);
-      await this.use(
-        (db) => db.$executeRaw`UPDATE "FingerprintJob" AS j
-          SET "nextCheckAt" = (to_timestamp(v.ms / 1000.0) AT TIME ZONE 'UTC')::timestamp(3), "checkCount" = v.count
-          FROM unnest(${ids}::text[], ${times}::float8[], ${counts}::int[]) AS v(id, ms, count)
-          WHERE j."id" = v.id`,
-      );
-      return;
-    }
-    await this.use((db) =>
-      db.$transaction(
-        schedule.map(({ id, nextCheckAt, checkCount }) =>
-          db.$executeRaw`UPDATE "FingerprintJob" SET "nextCheckAt" = ${nextCheckAt}, "checkCount" = ${checkCount} WHERE "id" = ${id}`,
-        ),
-      ),
-    );
+    await writeCheckSchedule(this.use, this.kind, "FingerprintJob", schedule);
   }
 
   /** Visible jobs (as totalCount counts them), from "JobCount": a few rows per library, never a scan of the jobs. */

@@ -23,6 +23,7 @@ import { notFound } from "../domain/errors.js";
 import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
 import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, shardOf, UNSETTLED_STATUSES } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import { writeCheckSchedule } from "./watcher-schedule-writes.js";
 import { createHotReads, type DirectDriver, type HotLibraryReads } from "./hot-reads.js";
 import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
 import { LibraryCounts } from "./library-counts.js";
@@ -262,36 +263,9 @@ export class PrismaLibraryRepository implements LibraryRepository {
     return rows.map((row) => ({ ...toLibrary(row), checkCount: row.checkCount, nextCheckAt: row.nextCheckAt }));
   }
 
-  /**
-   * One watcher round's schedule (up to WATCHER_BATCH_SIZE rows); an id that no longer exists
-   * is skipped, not an error. Fixed SQL instead of one Prisma model call per row, whose query
-   * compile alone cost ~0.3 ms of CPU each (a 500-row round took 100-300 ms, and under load on
-   * PostgreSQL its batch transaction outlived Prisma's 5 s transaction timeout, P2028).
-   */
+  /** One watcher round's schedule: fixed SQL, for the reasons watcher-schedule-writes.ts gives. */
   async scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void> {
-    if (schedule.length === 0) return;
-    if (this.kind === "postgresql") {
-      // One statement. Times travel as epoch milliseconds and are stored as UTC, as Prisma stores
-      // a DateTime in a timestamp(3) column, whatever the session's time zone.
-      const ids = schedule.map((entry) => entry.id);
-      const times = schedule.map((entry) => entry.nextCheckAt.getTime());
-      const counts = schedule.map((entry) => entry.checkCount);
-      await this.use(
-        (db) => db.$executeRaw`UPDATE "Library" AS l
-          SET "nextCheckAt" = (to_timestamp(v.ms / 1000.0) AT TIME ZONE 'UTC')::timestamp(3), "checkCount" = v.count
-          FROM unnest(${ids}::text[], ${times}::float8[], ${counts}::int[]) AS v(id, ms, count)
-          WHERE l."id" = v.id`,
-      );
-      return;
-    }
-    // SQLite is in-process: one cheap statement per row, in one transaction.
-    await this.use((db) =>
-      db.$transaction(
-        schedule.map(({ id, nextCheckAt, checkCount }) =>
-          db.$executeRaw`UPDATE "Library" SET "nextCheckAt" = ${nextCheckAt}, "checkCount" = ${checkCount} WHERE "id" = ${id}`,
-        ),
-      ),
-    );
+    await writeCheckSchedule(this.use, this.kind, "Library", schedule);
   }
 
   async countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>> {
