@@ -7,7 +7,7 @@
  * crash between the backend's answer and our write is recoverable, and an idempotency key
  * maps to exactly one backend job however often the client retries.
  */
-import type { DuplicateSearch, FingerprintJob, JobKind, JobMode, JobStatus, SubmitState } from "../domain/job.js";
+import type { DuplicateSearch, FingerprintJob, JobMode, JobStatus, SubmitState } from "../domain/job.js";
 import type { FingerprintMatch } from "../domain/job.js";
 import type { FingerprintBackend } from "../domain/model.js";
 import type { Library } from "../domain/library.js";
@@ -31,22 +31,16 @@ export interface JobPage {
   hasNextPage: boolean;
 }
 
-/** What the service writes before calling the backend. */
-export interface NewJob {
+/** What the service writes before calling the backend: the job's own input; the store adds the rest. */
+export type NewJob = Pick<
+  FingerprintJob,
+  "tenantId" | "kind" | "mode" | "primaryKey" | "media" | "similarityThreshold" | "userData" | "searchId" | "idempotencyKey" | "inputHash"
+> & {
   id?: string;
-  tenantId: string;
+  /** The job's library: account, backend, region and model are copied from it. */
   library: Library & { account: string };
-  kind: JobKind;
-  mode: JobMode | null;
-  primaryKey: string;
   primaryKeys?: string[];
-  media: string | null;
-  similarityThreshold: number;
-  userData: string | null;
-  searchId: string | null;
-  idempotencyKey: string | null;
-  inputHash: string;
-}
+};
 
 export type JobClaim =
   | { claimed: true; job: FingerprintJob }
