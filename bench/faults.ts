@@ -28,6 +28,7 @@
  *   FAULTS_CLIENTS          concurrent clients (default 8)
  *   FAULTS_PHASE_SECONDS    load per phase (a), (c), (d) (default 8)
  *   FAULTS_OUTAGE_SECONDS   length of the outage in (b) (default 10; the issue's proof is 30)
+ *   FAULTS_LOG_DIR          keep each gateway's warn+ log lines in DIR/gateway-a.log and -b.log
  *   FAULTS_SLOT_MS          how often (a) switches between 5xx, Throttling and timeouts (default 1000)
  *   FAULTS_READ_TIMEOUT_MS  the gateways' BACKEND_READ_TIMEOUT_MS (default 1000)
  *   FAULTS_SEED             seed of the clients' and fault rotation's choices (default 1)
@@ -52,6 +53,12 @@ import { ROOT, scrapeMetrics, sleep, startGatewayChild, type GatewayChild } from
 import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
 import { Random } from "./lib/seeded-random.js";
 import { activeTextLibraries, auditJobs, describeAudit, nextSubmit, putTextMedia, SUBMIT_JOB, waitForFinishedJobs, type JobAudit, type LoggedSubmit, type TextLibrary } from "./lib/job-traffic.js";
+
+/** FAULTS_LOG_DIR=dir keeps each gateway's log lines (warn and above) in dir/gateway-<name>.log, to see why a call went unanswered. */
+function gatewayLog(name: string): string | undefined {
+  const dir = process.env.FAULTS_LOG_DIR;
+  return dir ? `${dir}/gateway-${name}.log` : undefined;
+}
 
 // ---------------------------------------------------------------- settings
 
@@ -416,8 +423,8 @@ async function main(): Promise<number> {
   const load = new Load(() => [a!, b!].filter(Boolean));
 
   try {
-    a = await startGatewayChild(env); // migrates the fresh database
-    b = await startGatewayChild(env);
+    a = await startGatewayChild(env, { logFile: gatewayLog("a") }); // migrates the fresh database
+    b = await startGatewayChild(env, { logFile: gatewayLog("b") });
     children.push(a, b);
     log(`gateway A pid ${a.pid} ${a.url}, B pid ${b.pid} ${b.url}, emulator ${emulator.url}`);
     for (let i = 0; i < 3; i++) subscribers.push(await subscribe(a.graphqlUrl));
@@ -490,7 +497,7 @@ async function main(): Promise<number> {
       await victim.exited;
       log(`killed B (pid ${victim.pid}) with -9`);
       await sleep(1_000);
-      b = await startGatewayChild(env);
+      b = await startGatewayChild(env, { logFile: gatewayLog("b") });
       children.push(b);
       log(`B restarted as pid ${b.pid} ${b.url}`);
     });
