@@ -20,11 +20,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import type { FingerprintJob } from "../src/domain/job.js";
 import { openStore, type JobCursor, type JobFilter, type OpenedStore } from "../src/store/index.js";
 import { ROOT } from "./lib/gateway-child.js";
-import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
+import { scratchDatabase, withPg, type ScratchDatabase } from "./lib/scratch-database.js";
 import { libraryId, searchId, SEED_TENANT, seedJobsPostgres } from "./lib/seed-jobs.js";
 
 const envInt = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -62,18 +62,6 @@ const log = (line: string) => console.log(`[scale-jobs ${new Date().toISOString(
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 
-async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema");
-  parsed.searchParams.delete("schema");
-  const client = new pg.Client({ connectionString: parsed.toString(), ...(schema ? { options: `-c search_path="${schema}"` } : {}) });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The same filter written plainly: COUNT(*) and the page's ids, straight on the table. */
 async function direct(client: pg.Client, filter: JobFilter, after: JobCursor | undefined): Promise<{ count: number; ids: string[] }> {

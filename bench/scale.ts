@@ -28,12 +28,11 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { openStore } from "../src/store/index.js";
 import { postgresPageStatement } from "../src/store/hot-reads.js";
 import { postgresCountStatement } from "../src/store/library-counts.js";
 import { ROOT, graphql, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
-import { scratchDatabase, type ScratchDatabase } from "./lib/scratch-database.js";
+import { scratchDatabase, withPg, type ScratchDatabase } from "./lib/scratch-database.js";
 import { RARE_NAME, SEED_TENANT, seedPostgres, seedSqlite } from "./lib/seed-libraries.js";
 
 const envInt = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -87,18 +86,6 @@ async function directCount(kind: "sqlite" | "postgresql", url: string, filter: F
   return withPg(url, async (client) => Number((await client.query<{ n: string }>(sql)).rows[0].n));
 }
 
-async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema");
-  parsed.searchParams.delete("schema");
-  const client = new pg.Client({ connectionString: parsed.toString(), ...(schema ? { options: `-c search_path="${schema}"` } : {}) });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function seed(database: ScratchDatabase, count: number): Promise<void> {
   // The store migrates an empty database exactly as the gateway would.

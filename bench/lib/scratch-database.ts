@@ -45,3 +45,20 @@ export function scratchDatabase(prefix: string, postgresUrl?: string): ScratchDa
   mkdirSync(dir, { recursive: true });
   return { url: `file:${join(dir, "gateway.db")}`, kind: "sqlite", drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * One plain pg connection to a DATABASE_URL of this project's form (`?schema=` is Prisma's,
+ * not libpq's: it becomes the search_path), for benches that read or seed with SQL.
+ */
+export async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  parsed.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: parsed.toString(), ...(schema ? { options: `-c search_path="${schema}"` } : {}) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
