@@ -80,7 +80,8 @@ const JOB_SHARE = Number(process.env.FAULTS_JOB_SHARE ?? 0.5);
 if (!(JOB_SHARE >= 0 && JOB_SHARE <= 1)) throw new Error(`FAULTS_JOB_SHARE must be a number from 0 to 1, got "${process.env.FAULTS_JOB_SHARE}"`);
 /** A client stops asking about a submit after this many SUBMIT_OUTCOME_UNKNOWN answers (the gateway says the outcome cannot be known). */
 const UNKNOWN_ANSWERS_BEFORE_GIVING_UP = 3;
-const RETRYABLE = ["BACKEND_THROTTLED", "BACKEND_UNAVAILABLE", "BACKEND_ERROR"];
+/** The codes docs/errors.md calls retryable: a client sends the same call again (same key). */
+const RETRYABLE = ["BACKEND_THROTTLED", "BACKEND_UNAVAILABLE", "BACKEND_ERROR", "DATABASE_UNAVAILABLE"];
 /** After its phase, a create keeps retrying this long at most. */
 const RECOVERY_SECONDS = 60;
 const MAX_TRIES = 40;
@@ -197,7 +198,7 @@ class Load {
         return;
       }
       record.lastError = call.call.transportError ?? ([...call.call.codes, ...call.call.reasons].join(",") || `HTTP ${call.call.status}`);
-      if (call.call.codes.some((code) => !RETRYABLE.includes(code) && code !== "DATABASE_UNAVAILABLE")) {
+      if (call.call.codes.some((code) => !RETRYABLE.includes(code))) {
         record.outcome = "refused";
         return;
       }
