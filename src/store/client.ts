@@ -12,6 +12,9 @@ import path from "node:path";
 import type { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
 import type { DatabaseTarget } from "./database-url.js";
 import type { DirectDriver } from "./hot-reads.js";
+import type { SqlDatabase } from "./sql/database.js";
+import { poolOptions, PostgresDatabase } from "./sql/postgresql-database.js";
+import { serialQueue, SqliteDatabase } from "./sql/sqlite-database.js";
 
 export type Db = PostgresClient;
 
@@ -39,6 +42,11 @@ export interface Connection {
    * used only inside `use` units.
    */
   sqliteWriter?: () => import("better-sqlite3").Database;
+  /**
+   * The store's query layer (src/store/sql): every repository moves onto it. On SQLite its
+   * writes share `use`'s queue, so the two never interleave inside a transaction.
+   */
+  sql: SqlDatabase;
   /** Disconnects Prisma and ends the driver's pool. */
   close(): Promise<void>;
 }
@@ -76,15 +84,8 @@ async function connectSqlite(target: Extract<DatabaseTarget, { kind: "sqlite" }>
     log("store.sqlite.wal_unavailable", { journalMode: mode?.journal_mode, file: target.file });
   }
   const db = client as unknown as Db;
-  let tail: Promise<unknown> = Promise.resolve();
-  const use: UseDb = (work) => {
-    const result = tail.then(() => work(db));
-    tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  };
+  const queue = serialQueue();
+  const use: UseDb = (work) => queue(() => Promise.resolve(work(db)));
   // The hot reads' own read-only connection, opened on first use (after migrations).
   const { default: Database } = await import("better-sqlite3");
   let reader: InstanceType<typeof Database> | undefined;
@@ -103,13 +104,16 @@ async function connectSqlite(target: Extract<DatabaseTarget, { kind: "sqlite" }>
     }
     return writer;
   };
+  // The query layer shares the two connections (it only prepares statements on them).
+  const sql = new SqliteDatabase(sqliteWriter, driver.reader, queue);
   return {
     kind: "sqlite",
     use,
     driver,
     sqliteWriter,
+    sql,
     async close() {
-      await tail;
+      await queue.idle();
       reader?.close();
       writer?.close();
       await client.$disconnect();
@@ -123,7 +127,7 @@ async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgres
     import("@prisma/adapter-pg"),
     import("pg"),
   ]);
-  const pool = new pg.Pool({ connectionString: target.connectionString, ...postgresSessionOptions(target.schema) });
+  const pool = new pg.Pool(poolOptions(target.connectionString, postgresSessionOptions(target.schema)));
   const adapter = new PrismaPg(pool, {
     schema: target.schema,
     onPoolError: (err) => log("store.postgresql.pool_error", { error: err.message }),
@@ -136,6 +140,7 @@ async function connectPostgres(target: Extract<DatabaseTarget, { kind: "postgres
     kind: "postgresql",
     use: async (work) => work(client),
     driver: { kind: "postgresql", pool },
+    sql: new PostgresDatabase(pool),
     async close() {
       await client.$disconnect();
       await pool.end();

@@ -8,7 +8,7 @@
  * Messages node-postgres and better-sqlite3 throw as plain errors when the connection is gone,
  * and Prisma's words for it where its error has no code of its own (a raw query's P2010).
  */
-const LOST_CONNECTION = /Connection terminated|connection error|Cannot use a pool after calling end|timeout exceeded when trying to connect|The database connection is not open|Client was closed|Can't reach database server|Server has closed the connection|Timed out fetching a new connection/i;
+const LOST_CONNECTION = /Connection terminated|connection error|Cannot use a pool after calling end|timeout exceeded when trying to connect|The database connection is not open|Client was closed|Can't reach database server|Server has closed the connection|Timed out fetching a new connection|Query read timeout/i;
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** Any failure of the database, whether it could not be reached or refused the statement. */
@@ -37,8 +37,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // P1001 unreachable, P1002 timed out, P1008 operation timeout, P1017 server closed the
   // connection, P2024 no pooled connection in time, P2028 transaction API error (a timeout).
   if (["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"].includes(code)) return true;
-  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown), 53300 (too many connections).
-  if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === "53300") return true;
+  // SQLSTATE class 08 (connection exception), 57P01-03 (shutdown), 53300 (too many connections),
+  // 57014 (the statement_timeout of sql/postgresql-database.ts cancelled it), 25P03 (idle in
+  // transaction too long).
+  if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === "53300" || code === "57014" || code === "25P03") return true;
   // SQLite: locked or busy past the timeout, or the file cannot be read or written.
   if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code)) return true;
   if (NETWORK_CODES.has(code) || LOST_CONNECTION.test(message)) return true;

@@ -68,12 +68,12 @@ class PrismaStore implements OpenedStore {
     now: Clock,
   ) {
     this.kind = connection.kind;
-    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, now);
+    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, connection.sql, now);
     this.libraries = libraries;
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
     this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
-    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), now);
+    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), connection.sql, now);
     this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
   }
 

@@ -26,6 +26,7 @@ import { jobToJson } from "../domain/job-json.js";
 import { isFinished, JOB_STATUSES, type FingerprintJob, type JobStatus } from "../domain/job.js";
 import { FINGERPRINT_BACKENDS, shardOf, type FingerprintBackend } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import type { SqlDatabase } from "./sql/database.js";
 import { writeCheckSchedule } from "./watcher-schedule-writes.js";
 import type { FingerprintJob as FingerprintJobRow } from "./generated/postgresql/client.js";
 import type { DirectDriver } from "./hot-reads.js";
@@ -55,10 +56,11 @@ export class PrismaJobRepository implements JobRepository {
 
   constructor(
     private readonly use: UseDb,
-    private readonly kind: "sqlite" | "postgresql",
+    _kind: "sqlite" | "postgresql",
     driver: DirectDriver,
     /** The submit's hot-path writes (job-writes.ts). */
     private readonly writes: JobWrites,
+    private readonly db: SqlDatabase,
     private readonly now: Clock = () => new Date(),
   ) {
     this.reads = createJobReads(driver);
@@ -303,7 +305,7 @@ export class PrismaJobRepository implements JobRepository {
 
   /** One watcher round's schedule: fixed SQL, for the reasons watcher-schedule-writes.ts gives. */
   async scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void> {
-    await writeCheckSchedule(this.use, this.kind, "FingerprintJob", schedule);
+    await writeCheckSchedule(this.db, "FingerprintJob", schedule);
   }
 
   /** Visible jobs (as totalCount counts them), from "JobCount": a few rows per library, never a scan of the jobs. */

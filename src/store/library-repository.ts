@@ -23,6 +23,7 @@ import { notFound } from "../domain/errors.js";
 import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
 import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, shardOf, UNSETTLED_STATUSES } from "../domain/model.js";
 import type { UseDb } from "./client.js";
+import type { SqlDatabase } from "./sql/database.js";
 import { writeCheckSchedule } from "./watcher-schedule-writes.js";
 import { createHotReads, type DirectDriver, type HotLibraryReads } from "./hot-reads.js";
 import type { Library as LibraryRow, Prisma } from "./generated/postgresql/client.js";
@@ -53,8 +54,9 @@ export class PrismaLibraryRepository implements LibraryRepository {
 
   constructor(
     private readonly use: UseDb,
-    private readonly kind: "sqlite" | "postgresql",
+    _kind: "sqlite" | "postgresql",
     driver: DirectDriver,
+    private readonly db: SqlDatabase,
     private readonly now: Clock = () => new Date(),
   ) {
     this.hot = createHotReads(driver);
@@ -265,7 +267,7 @@ export class PrismaLibraryRepository implements LibraryRepository {
 
   /** One watcher round's schedule: fixed SQL, for the reasons watcher-schedule-writes.ts gives. */
   async scheduleChecks(schedule: ReadonlyArray<{ id: string; nextCheckAt: Date; checkCount: number }>): Promise<void> {
-    await writeCheckSchedule(this.use, this.kind, "Library", schedule);
+    await writeCheckSchedule(this.db, "Library", schedule);
   }
 
   async countByBackendAndStatus(): Promise<Array<{ backend: FingerprintBackend; status: LibraryStatus; count: number }>> {

@@ -3,11 +3,10 @@
  * activation watcher's libraries and the job watcher's jobs keep the same two columns. An id
  * that no longer exists is skipped, not an error.
  *
- * Fixed SQL instead of one Prisma model call per row, whose query compile alone cost ~0.3 ms
- * of CPU each (a 500-row round took 100-300 ms, and under load on PostgreSQL its batch
- * transaction outlived Prisma's 5 s transaction timeout, P2028).
+ * A batch update, as the query layer does them: on PostgreSQL one statement over unnest()ed
+ * arrays; on SQLite (in-process) one prepared statement per row, in one transaction.
  */
-import type { UseDb } from "./client.js";
+import { sql, type SqlDatabase, type Statement } from "./sql/database.js";
 
 /** The tables a watcher schedules: a closed list, so the name can be written into the SQL. */
 export type WatchedTable = "Library" | "FingerprintJob";
@@ -18,33 +17,32 @@ export interface CheckSchedule {
   checkCount: number;
 }
 
-export async function writeCheckSchedule(
-  use: UseDb,
-  kind: "sqlite" | "postgresql",
-  table: WatchedTable,
-  schedule: readonly CheckSchedule[],
-): Promise<void> {
+function statements(table: WatchedTable) {
+  return {
+    batch: sql(
+      `UPDATE "${table}" AS t SET "nextCheckAt" = v.at::timestamp(3), "checkCount" = v.count
+        FROM unnest($1::text[], $2::text[], $3::int[]) AS v(id, at, count)
+        WHERE t."id" = v.id`,
+    ),
+    one: sql(`UPDATE "${table}" SET "nextCheckAt" = $1, "checkCount" = $2 WHERE "id" = $3`),
+  } satisfies Record<string, Statement>;
+}
+
+const STATEMENTS = { Library: statements("Library"), FingerprintJob: statements("FingerprintJob") };
+
+export async function writeCheckSchedule(db: SqlDatabase, table: WatchedTable, schedule: readonly CheckSchedule[]): Promise<void> {
   if (schedule.length === 0) return;
-  if (kind === "postgresql") {
-    // One statement. Times travel as epoch milliseconds and are stored as UTC, as Prisma stores
-    // a DateTime in a timestamp(3) column, whatever the session's time zone.
-    const ids = schedule.map((entry) => entry.id);
-    const times = schedule.map((entry) => entry.nextCheckAt.getTime());
-    const counts = schedule.map((entry) => entry.checkCount);
-    await use((db) =>
-      db.$executeRawUnsafe(
-        `UPDATE "${table}" AS t
-          SET "nextCheckAt" = (to_timestamp(v.ms / 1000.0) AT TIME ZONE 'UTC')::timestamp(3), "checkCount" = v.count
-          FROM unnest($1::text[], $2::float8[], $3::int[]) AS v(id, ms, count)
-          WHERE t."id" = v.id`,
-        ids,
-        times,
-        counts,
-      ),
-    );
+  const { batch, one } = STATEMENTS[table];
+  if (db.dialect === "postgresql") {
+    // Times travel as UTC text, as every Date does (sql/values.ts).
+    await db.run(batch, [
+      schedule.map((entry) => entry.id),
+      schedule.map((entry) => entry.nextCheckAt.toISOString()),
+      schedule.map((entry) => entry.checkCount),
+    ]);
     return;
   }
-  // SQLite is in-process: one cheap statement per row, in one transaction.
-  const sql = `UPDATE "${table}" SET "nextCheckAt" = ?, "checkCount" = ? WHERE "id" = ?`;
-  await use((db) => db.$transaction(schedule.map(({ id, nextCheckAt, checkCount }) => db.$executeRawUnsafe(sql, nextCheckAt, checkCount, id))));
+  await db.transaction(async (tx) => {
+    for (const { id, nextCheckAt, checkCount } of schedule) await tx.run(one, [nextCheckAt, checkCount, id]);
+  });
 }
