@@ -6,11 +6,12 @@
 import { JOB_KINDS, JOB_STATUSES, type FingerprintJob, type JobStatus } from "../domain/job.js";
 import { jobFromJson, type JobJson } from "../domain/job-json.js";
 import { FINGERPRINT_BACKENDS, type FingerprintBackend } from "../domain/model.js";
-import type { LibraryEvent as LibraryEventRow } from "./generated/postgresql/client.js";
+import type { EventRow } from "./event-columns.js";
 import type { JobEvent } from "./job-ports.js";
 import { oneOf } from "./mapping.js";
+import { readDate } from "./sql/values.js";
 
-export function toJobEvent(row: LibraryEventRow): JobEvent {
+export function toJobEvent(row: EventRow): JobEvent {
   const where = String(row.id);
   if (row.jobId === null || row.job === null) throw new Error(`Stored JOB event ${row.id} has no jobId or no job snapshot.`);
   return {
@@ -24,7 +25,7 @@ export function toJobEvent(row: LibraryEventRow): JobEvent {
     previousStatus: row.previousStatus === null ? null : oneOf<JobStatus>(JOB_STATUSES, row.previousStatus, "LibraryEvent.previousStatus", where),
     status: oneOf<JobStatus>(JOB_STATUSES, row.status, "LibraryEvent.status", where),
     rawStatus: row.rawStatus,
-    occurredAt: row.occurredAt,
+    occurredAt: readDate(row.occurredAt, `LibraryEvent.occurredAt of row ${row.id}`),
     job: parseJobSnapshot(row.job, row.id),
   };
 }

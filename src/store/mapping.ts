@@ -12,11 +12,9 @@ import {
   type FingerprintModel,
   type LibraryStatus,
 } from "../domain/model.js";
-import type {
-  CreateIntent as CreateIntentRow,
-  Library as LibraryRow,
-  LibraryEvent as LibraryEventRow,
-} from "./generated/postgresql/client.js";
+import type { EventRow } from "./event-columns.js";
+import type { CreateIntent as CreateIntentRow, Library as LibraryRow } from "./generated/postgresql/client.js";
+import { readBoolean, readDate } from "./sql/values.js";
 import type { CreateIntent, CreateIntentState, LibraryEvent } from "./ports.js";
 
 const INTENT_STATES: readonly CreateIntentState[] = ["PENDING", "SUCCEEDED", "FAILED"];
@@ -86,7 +84,7 @@ export function toCreateIntent(row: CreateIntentRow): CreateIntent {
   };
 }
 
-export function toLibraryEvent(row: LibraryEventRow): LibraryEvent {
+export function toLibraryEvent(row: EventRow): LibraryEvent {
   const where = String(row.id);
   return {
     kind: "LIBRARY",
@@ -101,8 +99,8 @@ export function toLibraryEvent(row: LibraryEventRow): LibraryEvent {
         : oneOf<LibraryStatus>(LIBRARY_STATUSES, row.previousStatus, "LibraryEvent.previousStatus", where),
     status: oneOf<LibraryStatus>(LIBRARY_STATUSES, row.status, "LibraryEvent.status", where),
     rawStatus: row.rawStatus,
-    firstActivation: row.firstActivation,
-    occurredAt: row.occurredAt,
+    firstActivation: readBoolean(row.firstActivation),
+    occurredAt: readDate(row.occurredAt, `LibraryEvent.occurredAt of row ${row.id}`),
     library: parseLibrarySnapshot(row.library, row.id),
   };
 }
