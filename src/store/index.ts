@@ -6,10 +6,7 @@
  * busy timeout) and migrated to the schema this code was built with (see migrations.ts).
  */
 import { connect, type Connection, type StoreLog } from "./client.js";
-import { PrismaCreateIntentRepository } from "./create-intent-repository.js";
-import type { IntentWrites } from "./intent-writes.js";
-import { PrismaIntentWrites } from "./intent-writes-prisma.js";
-import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
+import { CreateIntents } from "./create-intents.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import { PrismaEventLogRepository } from "./event-repository.js";
 import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
@@ -70,7 +67,7 @@ class PrismaStore implements OpenedStore {
     this.kind = connection.kind;
     const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, connection.sql, now);
     this.libraries = libraries;
-    this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
+    this.intents = new CreateIntents(connection.sql, now);
     this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
     this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), connection.sql, now);
@@ -89,14 +86,7 @@ class PrismaStore implements OpenedStore {
   }
 }
 
-/** The create path's writes: prepared statements on SQLite, Prisma's raw SQL on PostgreSQL. */
-function intentWrites(connection: Connection): IntentWrites {
-  return connection.sqliteWriter
-    ? new SqliteIntentWrites(connection.use, connection.sqliteWriter)
-    : new PrismaIntentWrites(connection.use);
-}
-
-/** The job submit path's writes, likewise. */
+/** The job submit path's writes: prepared statements on SQLite, Prisma's raw SQL on PostgreSQL. */
 function jobWrites(connection: Connection): JobWrites {
   return connection.sqliteWriter ? new SqliteJobWrites(connection.use, connection.sqliteWriter) : new PostgresJobWrites(connection.use);
 }
