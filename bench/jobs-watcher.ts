@@ -63,7 +63,7 @@ const unrelated = (seed: number) => {
 
 async function main() {
   const config = loadConfig({ ...process.env, DATABASE_URL: "file:/unused" });
-  const settings = { ...config.jobWatcher, tickMs: config.watcher.tickMs };
+  const settings = config.jobWatcher;
   const load: { before: number[]; after?: number[] } = { before: loadavg().map((x) => Math.round(x * 100) / 100) };
 
   // Jobs wait in a paused queue until the bench finishes them: the Success moment is known to the millisecond.

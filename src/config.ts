@@ -120,6 +120,9 @@ export const EnvSchema = z
     WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one library's status."),
     WATCHER_BATCH_SIZE: int(1, 10_000).default(500).describe("Libraries per watcher round."),
     WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000).describe("Watcher shard lease lifetime; a dead instance's shards move after this."),
+    JOB_WATCHER_TICK_MS: int(10, 60_000)
+      .default(100)
+      .describe("Pause between job-watcher rounds. Short, so a job is read close to when it is due: a round with nothing due is one indexed query."),
     JOB_WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one fingerprint job's status."),
     JOB_WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one fingerprint job's status."),
     JOB_WATCHER_BATCH_SIZE: int(1, 10_000).default(1_000).describe("Fingerprint jobs read per job-watcher round (ten per backend call)."),
@@ -244,8 +247,9 @@ export interface Config {
   federation: { routerSecret?: string; routerSecretHeader: string };
   events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number; subscriberMaxQueuedBytes: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
-  /** The job watcher runs with the activation watcher (WATCHER_ENABLED) and shares its tick and leases. */
+  /** The job watcher runs with the activation watcher (WATCHER_ENABLED) and shares its leases. */
   jobWatcher: {
+    tickMs: number;
     minIntervalMs: number;
     maxIntervalMs: number;
     batchSize: number;
@@ -373,6 +377,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       leaseTtlMs: env.WATCHER_LEASE_TTL_MS,
     },
     jobWatcher: {
+      tickMs: env.JOB_WATCHER_TICK_MS,
       minIntervalMs: env.JOB_WATCHER_MIN_INTERVAL_MS,
       maxIntervalMs: env.JOB_WATCHER_MAX_INTERVAL_MS,
       batchSize: env.JOB_WATCHER_BATCH_SIZE,

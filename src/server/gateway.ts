@@ -254,7 +254,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const results = new JobResultReader(new ResultDocumentFetcher({ allowedOrigins: resultDocumentOrigins(backendSettings, emulator?.url) }));
       const jobs = new JobWatcher(
         { jobs: store.jobs, accounts, leases, recorder: services.jobRecorder, results, observer: metrics.jobWatcher },
-        { ...config.jobWatcher, tickMs: config.watcher.tickMs },
+        config.jobWatcher,
         log,
       );
       jobs.start();

@@ -5,8 +5,8 @@
  * long a job will take (the media's length is known only once it ran), so the duration is
  * learned per backend and model from the jobs that finished here, the way TCP learns a
  * round-trip time (RFC 6298): a moving mean and a moving mean deviation, seeded by a setting.
- * A job is left alone until mean - 2 x deviation, read at the minimum interval until
- * mean + 2 x deviation (when most jobs end: the finish is seen within one interval), and
+ * A job is left alone until mean - 2 x deviation, read at the minimum interval (never later)
+ * until mean + 2 x deviation (when most jobs end: the finish is seen within one interval), and
  * after that less and less often (a quarter of how late it is), up to the ceiling. A read
  * that failed backs off by doubling.
  *
@@ -68,7 +68,12 @@ export class JobCheckSchedule {
   nextCheckAt(job: Scheduled, now: Date): Date {
     const ageMs = now.getTime() - job.createdAt.getTime();
     const { earliestMs, latestMs } = this.expectedWindowMs(job.backend, job.model);
-    const delay = ageMs < earliestMs ? earliestMs - ageMs : ageMs <= latestMs ? 0 : (ageMs - latestMs) / 4;
+    if (ageMs >= earliestMs && ageMs <= latestMs) {
+      // Inside the window, never later than the minimum interval (jitter only below it): the
+      // finish of a job is then seen within one interval of it, plus one round.
+      return new Date(now.getTime() + Math.round(this.settings.minIntervalMs * (0.9 + this.random() * 0.1)));
+    }
+    const delay = ageMs < earliestMs ? earliestMs - ageMs : (ageMs - latestMs) / 4;
     return new Date(now.getTime() + this.jitter(this.clamp(delay)));
   }
 

@@ -2,17 +2,26 @@ import { describe, expect, it } from "vitest";
 import { batchJobReads, JobCheckSchedule } from "../../src/services/job-check-schedule.js";
 
 const settings = { minIntervalMs: 1_000, maxIntervalMs: 60_000, expectedDurationMs: 10_000 };
-// No jitter: random() = 0.5 gives the factor 1.
+// No jitter: random() = 0.5 gives the factor 1 outside the expected window (inside it, reads
+// are jittered below the minimum interval only: 0.95 of it).
 const schedule = () => new JobCheckSchedule(settings, () => 0.5);
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 const job = { backend: "ICE" as const, model: "VIDEO" as const, createdAt: at(0) };
 const delay = (s: JobCheckSchedule, nowMs: number) => s.nextCheckAt(job, at(nowMs)).getTime() - at(nowMs).getTime();
 
 describe("job check schedule", () => {
+  it("inside the expected window never waits longer than the minimum interval, whatever the jitter", () => {
+    for (const r of [0, 0.25, 0.999999]) {
+      const d = delay(new JobCheckSchedule(settings, () => r), 5_000);
+      expect(d).toBeLessThanOrEqual(1_000);
+      expect(d).toBeGreaterThanOrEqual(900);
+    }
+  });
+
   it("before anything was learned, reads a job at the minimum interval until twice the seed, then backs off", () => {
     // Seed 10 s: mean 10 s, deviation 5 s, so the window is [0, 20 s].
-    expect(delay(schedule(), 0)).toBe(1_000);
-    expect(delay(schedule(), 19_000)).toBe(1_000);
+    expect(delay(schedule(), 0)).toBe(950);
+    expect(delay(schedule(), 19_000)).toBe(950);
     expect(delay(schedule(), 40_000)).toBe(5_000);
     expect(delay(schedule(), 10_000_000)).toBe(60_000);
   });
@@ -28,7 +37,7 @@ describe("job check schedule", () => {
     expect(window.latestMs).toBeLessThan(8_100);
     // Left alone until then, read at the minimum interval around it, then backed off.
     expect(delay(s, 2_000)).toBeGreaterThan(5_900);
-    expect(delay(s, 8_000)).toBe(1_000);
+    expect(delay(s, 8_000)).toBe(950);
     expect(delay(s, 28_000)).toBeGreaterThan(4_900);
     // Another backend or model keeps the seed.
     expect(s.expectedWindowMs("MPS", "VIDEO")).toEqual({ earliestMs: 0, latestMs: 20_000 });
