@@ -12,12 +12,9 @@ import { PrismaIntentWrites } from "./intent-writes-prisma.js";
 import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import { PrismaEventLogRepository } from "./event-repository.js";
-import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
+import { DuplicateSearches } from "./duplicate-searches.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
-import { PrismaJobRepository } from "./job-repository.js";
-import type { JobWrites } from "./job-writes.js";
-import { PostgresJobWrites } from "./job-writes-postgresql.js";
-import { SqliteJobWrites } from "./job-writes-sqlite.js";
+import { JobStore } from "./job-store.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
@@ -73,8 +70,8 @@ class PrismaStore implements OpenedStore {
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
     this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
-    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), connection.sql, now);
-    this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
+    this.jobs = new JobStore(connection.sql, now);
+    this.searches = new DuplicateSearches(connection.sql, now);
   }
 
   async ping(): Promise<void> {
@@ -94,11 +91,6 @@ function intentWrites(connection: Connection): IntentWrites {
   return connection.sqliteWriter
     ? new SqliteIntentWrites(connection.use, connection.sqliteWriter)
     : new PrismaIntentWrites(connection.use);
-}
-
-/** The job submit path's writes, likewise. */
-function jobWrites(connection: Connection): JobWrites {
-  return connection.sqliteWriter ? new SqliteJobWrites(connection.use, connection.sqliteWriter) : new PostgresJobWrites(connection.use);
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
