@@ -9,12 +9,9 @@ import { connect, type Connection, type StoreLog } from "./client.js";
 import { CreateIntents } from "./create-intents.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import { PrismaEventLogRepository } from "./event-repository.js";
-import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
+import { DuplicateSearches } from "./duplicate-searches.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
-import { PrismaJobRepository } from "./job-repository.js";
-import type { JobWrites } from "./job-writes.js";
-import { PostgresJobWrites } from "./job-writes-postgresql.js";
-import { SqliteJobWrites } from "./job-writes-sqlite.js";
+import { JobStore } from "./job-store.js";
 import { PrismaLeaseRepository } from "./lease-repository.js";
 import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
@@ -70,8 +67,8 @@ class PrismaStore implements OpenedStore {
     this.intents = new CreateIntents(connection.sql, now);
     this.events = new PrismaEventLogRepository(connection.use);
     this.leases = new PrismaLeaseRepository(connection.use, now);
-    this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), connection.sql, now);
-    this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
+    this.jobs = new JobStore(connection.sql, now);
+    this.searches = new DuplicateSearches(connection.sql, now);
   }
 
   async ping(): Promise<void> {
@@ -84,11 +81,6 @@ class PrismaStore implements OpenedStore {
     this.closed = true;
     await this.connection.close();
   }
-}
-
-/** The job submit path's writes: prepared statements on SQLite, Prisma's raw SQL on PostgreSQL. */
-function jobWrites(connection: Connection): JobWrites {
-  return connection.sqliteWriter ? new SqliteJobWrites(connection.use, connection.sqliteWriter) : new PostgresJobWrites(connection.use);
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {

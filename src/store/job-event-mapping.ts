@@ -8,8 +8,7 @@ import { jobFromJson, type JobJson } from "../domain/job-json.js";
 import { FINGERPRINT_BACKENDS, type FingerprintBackend } from "../domain/model.js";
 import type { EventRow } from "./event-columns.js";
 import type { JobEvent } from "./job-ports.js";
-import { oneOf } from "./mapping.js";
-import { readDate } from "./sql/values.js";
+import { readDate, readEnum } from "./sql/values.js";
 
 export function toJobEvent(row: EventRow): JobEvent {
   const where = String(row.id);
@@ -21,9 +20,9 @@ export function toJobEvent(row: EventRow): JobEvent {
     libraryId: row.libraryId,
     jobId: row.jobId,
     searchId: row.searchId,
-    backend: oneOf<FingerprintBackend>(FINGERPRINT_BACKENDS, row.backend, "LibraryEvent.backend", where),
-    previousStatus: row.previousStatus === null ? null : oneOf<JobStatus>(JOB_STATUSES, row.previousStatus, "LibraryEvent.previousStatus", where),
-    status: oneOf<JobStatus>(JOB_STATUSES, row.status, "LibraryEvent.status", where),
+    backend: readEnum<FingerprintBackend>(FINGERPRINT_BACKENDS, row.backend, "LibraryEvent.backend", where),
+    previousStatus: row.previousStatus === null ? null : readEnum<JobStatus>(JOB_STATUSES, row.previousStatus, "LibraryEvent.previousStatus", where),
+    status: readEnum<JobStatus>(JOB_STATUSES, row.status, "LibraryEvent.status", where),
     rawStatus: row.rawStatus,
     occurredAt: readDate(row.occurredAt, `LibraryEvent.occurredAt of row ${row.id}`),
     job: parseJobSnapshot(row.job, row.id),
@@ -44,8 +43,8 @@ export function parseJobSnapshot(json: string, eventId: number): FingerprintJob 
   for (const key of ["id", "tenantId", "libraryId", "createdAt", "updatedAt"] as const) {
     if (typeof record[key] !== "string") throw new Error(`Stored ${where} job snapshot: ${key} is not a string.`);
   }
-  oneOf(JOB_STATUSES, String(record.status), "LibraryEvent.job.status", String(eventId));
-  oneOf(JOB_KINDS, String(record.kind), "LibraryEvent.job.kind", String(eventId));
+  readEnum(JOB_STATUSES, record.status, "LibraryEvent.job.status", String(eventId));
+  readEnum(JOB_KINDS, record.kind, "LibraryEvent.job.kind", String(eventId));
   if (!Array.isArray(record.matches)) throw new Error(`Stored ${where} job snapshot: matches is not a list.`);
   const job = jobFromJson(record as unknown as JobJson);
   for (const key of ["createdAt", "updatedAt", "finishedAt"] as const) {

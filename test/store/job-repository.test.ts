@@ -15,6 +15,7 @@ import { connect, type Connection } from "../../src/store/client.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { openStore, type JobFilter, type NewJob, type OpenedStore } from "../../src/store/index.js";
 import { librarySnapshot } from "../../src/store/mapping.js";
+import { sql } from "../../src/store/sql/database.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { ManualClock, newLibrary } from "./fixtures.js";
 
@@ -62,6 +63,14 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
     await db?.drop();
   });
 
+  /** The test's own statements (seeds, cross-checks), on the query layer of a connection of its own. */
+  async function query<Rows>(text: string): Promise<Rows> {
+    return (await raw.sql.all(sql(text))) as Rows;
+  }
+  async function execute(text: string): Promise<number> {
+    return raw.sql.run(sql(text));
+  }
+
   async function submitted(library: Library, overrides: Partial<NewJob> = {}): Promise<FingerprintJob> {
     const claim = await store.jobs.claim(newJob(library, overrides));
     expect(claim.claimed).toBe(true);
@@ -72,19 +81,15 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
   async function expectCountTableExact(): Promise<void> {
     const cols = `"tenantId", "libraryId", "backend", "mode", "status"`;
     type Row = { tenantId: string; libraryId: string; backend: string; mode: string; status: string; count: number | bigint };
-    const kept = await raw.use((d) => d.$queryRawUnsafe<Row[]>(`SELECT ${cols}, "count" FROM "JobCount" WHERE "count" <> 0 ORDER BY ${cols}`));
-    const counted = await raw.use((d) =>
-      d.$queryRawUnsafe<Row[]>(`SELECT ${cols}, COUNT(*) AS "count" FROM "FingerprintJob" WHERE ${VISIBLE_SQL} GROUP BY ${cols} ORDER BY ${cols}`),
-    );
+    const kept = await query<Row[]>(`SELECT ${cols}, "count" FROM "JobCount" WHERE "count" <> 0 ORDER BY ${cols}`);
+    const counted = await query<Row[]>(`SELECT ${cols}, COUNT(*) AS "count" FROM "FingerprintJob" WHERE ${VISIBLE_SQL} GROUP BY ${cols} ORDER BY ${cols}`);
     const plain = (rows: Row[]) => rows.map((row) => ({ ...row, count: Number(row.count) }));
     expect(plain(kept)).toEqual(plain(counted));
   }
 
   /** Every visible job of a tenant, read straight from the table, in (createdAt, id) order. */
   async function visibleJobs(tenantId: string): Promise<FingerprintJob[]> {
-    const rows = await raw.use((d) =>
-      d.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "FingerprintJob" WHERE "tenantId" = '${tenantId}' AND ${VISIBLE_SQL}`),
-    );
+    const rows = await query<Array<{ id: string }>>(`SELECT "id" FROM "FingerprintJob" WHERE "tenantId" = '${tenantId}' AND ${VISIBLE_SQL}`);
     const jobs = await Promise.all(rows.map((row) => store.jobs.findRow(row.id)));
     return (jobs as FingerprintJob[]).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -157,9 +162,7 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
       expect(results.filter((r) => r.claimed)).toHaveLength(1);
       const winner = results.find((r) => r.claimed)!.job;
       for (const r of results) expect(r.job.id).toBe(winner.id);
-      const rows = await raw.use((d) =>
-        d.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS "n" FROM "FingerprintJob" WHERE "idempotencyKey" = 'raced'`),
-      );
+      const rows = await query<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS "n" FROM "FingerprintJob" WHERE "idempotencyKey" = 'raced'`);
       expect(Number(rows[0].n)).toBe(1);
     });
 
@@ -377,20 +380,18 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
       const at = kind.name === "sqlite" ? `'${clock.now().toISOString().replace("Z", "+00:00")}'` : `'${clock.now().toISOString()}'::timestamp(3)`;
       const seeded = (n: number, jobKind: string, mode: string | null, submitState: string) =>
         `('seed-${lib.id}-${n}', '${tenantId}', '${lib.id}', 'default', 'MPS', 'cn-shanghai', 'AUDIO', '${jobKind}', ${mode === null ? "NULL" : `'${mode}'`}, 'pk', 0.8, 'h', '${submitState}', 'QUEUED', '', ${at}, ${at}, 0)`;
-      await raw.use((d) =>
-        d.$executeRawUnsafe(
-          `INSERT INTO "FingerprintJob" ("id", "tenantId", "libraryId", "account", "backend", "region", "model", "kind", "mode", "primaryKey", "similarityThreshold", "inputHash", "submitState", "status", "rawStatus", "createdAt", "updatedAt", "shard") VALUES ` +
-            [seeded(1, "FINGERPRINT", "SAVE", "SUBMITTED"), seeded(2, "FINGERPRINT", "SAVE", "SUBMITTED"), seeded(3, "DELETE_FILES", null, "SUBMITTED"), seeded(4, "FINGERPRINT", "SAVE", "PENDING")].join(", "),
-        ),
+      await execute(
+        `INSERT INTO "FingerprintJob" ("id", "tenantId", "libraryId", "account", "backend", "region", "model", "kind", "mode", "primaryKey", "similarityThreshold", "inputHash", "submitState", "status", "rawStatus", "createdAt", "updatedAt", "shard") VALUES ` +
+          [seeded(1, "FINGERPRINT", "SAVE", "SUBMITTED"), seeded(2, "FINGERPRINT", "SAVE", "SUBMITTED"), seeded(3, "DELETE_FILES", null, "SUBMITTED"), seeded(4, "FINGERPRINT", "SAVE", "PENDING")].join(", "),
       );
       await expectCountTableExact();
       expect(await store.jobs.count(tenantId, { libraryId: lib.id })).toBe(11);
-      await raw.use((d) => d.$executeRawUnsafe(`DELETE FROM "FingerprintJob" WHERE "id" IN ('seed-${lib.id}-1', 'seed-${lib.id}-3', 'seed-${lib.id}-4')`));
+      await execute(`DELETE FROM "FingerprintJob" WHERE "id" IN ('seed-${lib.id}-1', 'seed-${lib.id}-3', 'seed-${lib.id}-4')`);
       await expectCountTableExact();
       expect(await store.jobs.count(tenantId, { libraryId: lib.id })).toBe(10);
 
       const before = await store.jobs.count(tenantId, {});
-      await raw.use((d) => d.$executeRawUnsafe(`DELETE FROM "Library" WHERE "id" = '${lib.id}'`));
+      await execute(`DELETE FROM "Library" WHERE "id" = '${lib.id}'`);
       expect(await store.jobs.findRow(jobs[0].id)).toBeNull();
       await expectCountTableExact();
       expect(await store.jobs.count(tenantId, {})).toBe(before - 10);
@@ -398,10 +399,8 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
     });
 
     it("counts jobs by backend and status for the metrics, visible jobs only", async () => {
-      const counted = await raw.use((d) =>
-        d.$queryRawUnsafe<Array<{ backend: string; status: string; n: number | bigint }>>(
-          `SELECT "backend", "status", COUNT(*) AS "n" FROM "FingerprintJob" WHERE ${VISIBLE_SQL} GROUP BY "backend", "status" ORDER BY "backend", "status"`,
-        ),
+      const counted = await query<Array<{ backend: string; status: string; n: number | bigint }>>(
+        `SELECT "backend", "status", COUNT(*) AS "n" FROM "FingerprintJob" WHERE ${VISIBLE_SQL} GROUP BY "backend", "status" ORDER BY "backend", "status"`,
       );
       expect(await store.jobs.countByBackendAndStatus()).toEqual(counted.map((r) => ({ backend: r.backend, status: r.status, count: Number(r.n) })));
     });
@@ -436,10 +435,8 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
 
       type EventRow = Record<string, unknown>;
       const select = (id: number) =>
-        raw.use((d) =>
-          d.$queryRawUnsafe<EventRow[]>(
-            `SELECT "id", "kind", "tenantId", "libraryId", "jobId", "searchId", "backend", "model", "previousStatus", "status", "rawStatus", "library", "job" FROM "LibraryEvent" WHERE "id" = ${id}`,
-          ),
+        query<EventRow[]>(
+          `SELECT "id", "kind", "tenantId", "libraryId", "jobId", "searchId", "backend", "model", "previousStatus", "status", "rawStatus", "library", "job" FROM "LibraryEvent" WHERE "id" = ${id}`,
         );
       const [row] = await select(winner.eventId!);
       expect(row).toMatchObject({
@@ -456,9 +453,7 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
       });
       expect(JSON.parse(row.library as string)).toEqual(JSON.parse(librarySnapshot(lib)));
       expect(JSON.parse(row.job as string)).toEqual(jobToJson(winner.job));
-      const jobEvents = await raw.use((d) =>
-        d.$queryRawUnsafe<EventRow[]>(`SELECT "id" FROM "LibraryEvent" WHERE "jobId" = '${job.id}' ORDER BY "id"`),
-      );
+      const jobEvents = await query<EventRow[]>(`SELECT "id" FROM "LibraryEvent" WHERE "jobId" = '${job.id}' ORDER BY "id"`);
       expect(jobEvents.map((e) => Number(e.id))).toEqual([running.find((r) => r.eventId !== null)!.eventId, winner.eventId]);
       // A library filter reads library events only; a job filter and the relay's sweep read the JOB events.
       expect(await store.events.listAfter("cas-tenant", 0, {}, 1000)).toEqual(libraryEventsBefore);
@@ -483,6 +478,24 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
       expect(same).toEqual({ job: moved.job, eventId: null });
       await expect(store.jobs.transition("no-such-job", { status: "QUEUED", rawStatus: "" }, { status: "RUNNING", rawStatus: "x" })).rejects.toThrow(/not found/);
     });
+
+    it("keeps what an update leaves out, sets what it gives (null too), and finishedAt only on becoming finished", async () => {
+      const lib = await store.libraries.insert(newLibrary({ tenantId: "keep-tenant" }));
+      const job = await submitted(lib);
+      const found = [{ primaryKey: "k", similarity: 0.9, segments: [] }];
+      clock.advance(1000);
+      const failedAt = clock.now();
+      const failed = await store.jobs.transition(job.id, { status: "QUEUED", rawStatus: "" }, { status: "FAILED", rawStatus: "Fail", errorCode: "E", errorMessage: "m", matches: found });
+      expect(failed.job).toMatchObject({ errorCode: "E", errorMessage: "m", matches: found, finishedAt: failedAt });
+      // Finished to finished: finishedAt stays; nothing given, nothing changed but the status.
+      clock.advance(1000);
+      const succeeded = await store.jobs.transition(job.id, { status: "FAILED", rawStatus: "Fail" }, { status: "SUCCEEDED", rawStatus: "Success" });
+      expect(succeeded.job).toMatchObject({ status: "SUCCEEDED", errorCode: "E", errorMessage: "m", matches: found, finishedAt: failedAt, updatedAt: clock.now() });
+      // Unfinished again: finishedAt cleared; a null given is written.
+      const again = await store.jobs.transition(job.id, { status: "SUCCEEDED", rawStatus: "Success" }, { status: "RUNNING", rawStatus: "Analysing", errorCode: null, matches: [] });
+      expect(again.job).toMatchObject({ status: "RUNNING", errorCode: null, errorMessage: "m", matches: [], finishedAt: null });
+      expect(await store.jobs.findRow(job.id)).toEqual(again.job);
+    });
   });
 
   describe("the watcher's work list", () => {
@@ -501,7 +514,7 @@ describe.each(databaseKinds)("job repository on $name", (kind: DatabaseKind) => 
         { id: jobs[3].id, nextCheckAt: now, checkCount: 4 },
         { id: "no-such-job", nextCheckAt: now, checkCount: 1 },
       ]);
-      await raw.use((d) => d.$executeRawUnsafe(`UPDATE "FingerprintJob" SET "nextCheckAt" = NULL WHERE "id" = '${jobs[4].id}'`));
+      await execute(`UPDATE "FingerprintJob" SET "nextCheckAt" = NULL WHERE "id" = '${jobs[4].id}'`);
       const allShards = Array.from({ length: WATCHER_SHARD_COUNT }, (_, i) => i);
       const mine = new Set(jobs.map((j) => j.id));
       const due = (await store.jobs.dueForCheck(allShards, now, 10_000)).filter((j) => mine.has(j.id) || j.id === pending.id);

@@ -1,43 +1,66 @@
 /**
- * A job submit's two writes skip Prisma's query builder (src/store/job-writes*.ts): claim's
- * INSERT and markSubmitted's UPDATE ... RETURNING. What they store must read back through
- * Prisma exactly as a model write would (Prisma's own filters compare the DateTime columns),
- * the row markSubmitted returns must be the row Prisma reads, and a unique violation must
- * still be one the repositories recognise.
+ * What the job store writes (src/store/job-columns.ts, job-store.ts): claim's INSERT and
+ * markSubmitted's UPDATE ... RETURNING, the submit's hot path. The column list must be the
+ * table's, the stored text must be the format files already hold (dates as Prisma wrote them:
+ * ISO text with "+00:00" on SQLite, TIMESTAMP(3) in UTC on PostgreSQL), the row markSubmitted
+ * returns must be the row a read gives, and a unique violation must be one the store
+ * recognises.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../src/domain/model.js";
-import { connect } from "../../src/store/client.js";
+import { connect, type Connection } from "../../src/store/client.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { openStore, type NewJob, type OpenedStore } from "../../src/store/index.js";
-import { isUniqueViolation } from "../../src/store/prisma-errors.js";
+import { DUPLICATE_SEARCH_COLUMNS, JOB_TABLE_COLUMNS } from "../../src/store/job-columns.js";
+import { sql } from "../../src/store/sql/database.js";
+import { isUniqueViolation } from "../../src/store/sql/unique-violation.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { ManualClock, newLibrary } from "./fixtures.js";
 
 announcePostgresqlCoverage("store job writes");
 
+const TABLE_COLUMNS = {
+  sqlite: sql<{ name: string }>(`SELECT "name" FROM pragma_table_info($1)`),
+  postgresql: sql<{ name: string }>(
+    `SELECT column_name::text AS "name" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+  ),
+};
+
+const STORED = sql<{ id: string; createdAt: string; updatedAt: string; nextCheckAt: string; similarityThreshold: number; primaryKeys: string }>(
+  `SELECT "id", CAST("createdAt" AS TEXT) AS "createdAt", CAST("updatedAt" AS TEXT) AS "updatedAt", ` +
+    `CAST("nextCheckAt" AS TEXT) AS "nextCheckAt", "similarityThreshold", "primaryKeys" FROM "FingerprintJob" WHERE "id" = $1`,
+);
+
 describe.each(databaseKinds)("job submit writes on $name", (kind: DatabaseKind) => {
   const dropLater: TestDatabase[] = [];
-  const closeLater: OpenedStore[] = [];
+  const closeLater: Array<OpenedStore | Connection> = [];
   afterAll(async () => {
     await Promise.all(closeLater.map((store) => store.close()));
     await Promise.all(dropLater.map((db) => db.drop()));
   });
 
-  async function freshStore(clock: ManualClock): Promise<{ store: OpenedStore; url: string }> {
+  async function freshStore(clock: ManualClock): Promise<{ store: OpenedStore; raw: Connection }> {
     const db = await kind.fresh();
     dropLater.push(db);
     const store = await openStore({ databaseUrl: db.url, now: clock.now });
-    closeLater.push(store);
-    return { store, url: db.url };
+    const raw = await connect(parseDatabaseUrl(db.url), () => {});
+    closeLater.push(store, raw);
+    return { store, raw };
   }
 
-  it("stores what Prisma stores, and markSubmitted returns the row Prisma reads", async () => {
+  it("lists every column of the job and search tables, and no other", async () => {
+    const { raw } = await freshStore(new ManualClock());
+    const columns = async (table: string) => (await raw.sql.all(TABLE_COLUMNS[kind.name], [table])).map((row) => row.name).sort();
+    expect(await columns("FingerprintJob")).toEqual([...JOB_TABLE_COLUMNS].sort());
+    expect(await columns("DuplicateSearch")).toEqual([...DUPLICATE_SEARCH_COLUMNS].sort());
+  });
+
+  it("stores the format the files already hold, and markSubmitted returns the row a read gives", async () => {
     const clock = new ManualClock(Date.parse("2026-03-04T05:06:07.089Z"));
-    const { store, url } = await freshStore(clock);
+    const { store, raw } = await freshStore(clock);
     const library = await store.libraries.insert(newLibrary({ tenantId: "t", backend: "MPS", model: "IMAGE" }));
     const { search } = await store.searches.claim({ tenantId: "t", idempotencyKey: null, inputHash: "s", media: "{}", libraryIds: [library.id] });
-    // Every nullable column set, so each one travels through the hand-written INSERT and RETURNING.
+    // Every nullable column set, so each one travels through the INSERT and the RETURNING.
     const input: NewJob = {
       tenantId: "t",
       library: { ...library, account: "default" },
@@ -56,7 +79,7 @@ describe.each(databaseKinds)("job submit writes on $name", (kind: DatabaseKind) 
     const claim = await store.jobs.claim(input);
     expect(claim.claimed).toBe(true);
     expect(await store.jobs.findRow(claim.job.id)).toEqual(claim.job);
-    // Prisma's own comparison on updatedAt finds it on the right side of a cutoff.
+    // The stored updatedAt compares as time: on the right side of a cutoff.
     expect((await store.jobs.listPending(new Date(claimedAt.getTime() + 1))).map((j) => j.id)).toEqual([claim.job.id]);
     expect(await store.jobs.listPending(claimedAt)).toEqual([]);
 
@@ -65,40 +88,21 @@ describe.each(databaseKinds)("job submit writes on $name", (kind: DatabaseKind) 
     const submitted = await store.jobs.markSubmitted(claim.job.id, "fp-job-1", firstCheckAt);
     expect(submitted).toEqual({ ...claim.job, submitState: "SUBMITTED", backendJobId: "fp-job-1", status: "QUEUED", updatedAt: clock.now() });
     expect(await store.jobs.findRow(claim.job.id)).toEqual(submitted);
-    // nextCheckAt as Prisma compares it: due at firstCheckAt, not a millisecond before.
+    // nextCheckAt compares as time: due at firstCheckAt, not a millisecond before.
     const shard = [shardOf(claim.job.id)];
     expect(await store.jobs.dueForCheck(shard, new Date(firstCheckAt.getTime() - 1), 10)).toEqual([]);
     expect(await store.jobs.dueForCheck(shard, firstCheckAt, 10)).toEqual([{ ...submitted, nextCheckAt: firstCheckAt, checkCount: 0 }]);
 
-    // Byte for byte what a Prisma model write stores (SQLite keeps DateTime as text).
-    const connection = await connect(parseDatabaseUrl(url), () => {});
-    try {
-      await connection.use((d) =>
-        d.fingerprintJob.create({
-          data: {
-            ...Object.fromEntries(Object.entries(claim.job).filter(([key]) => key !== "matches")),
-            id: "by-prisma",
-            idempotencyKey: null,
-            primaryKeys: '["a","b"]',
-            shard: 0,
-            nextCheckAt: firstCheckAt,
-            updatedAt: clock.now(),
-          } as never,
-        }),
-      );
-      type Row = { id: string; createdAt: string; updatedAt: string; nextCheckAt: string; similarityThreshold: number };
-      const stored = await connection.use((d) =>
-        d.$queryRawUnsafe<Row[]>(
-          `SELECT "id", CAST("createdAt" AS TEXT) AS "createdAt", CAST("updatedAt" AS TEXT) AS "updatedAt", ` +
-            `CAST("nextCheckAt" AS TEXT) AS "nextCheckAt", "similarityThreshold" FROM "FingerprintJob"`,
-        ),
-      );
-      const byPrisma = stored.find((row) => row.id === "by-prisma")!;
-      const byStore = stored.find((row) => row.id === claim.job.id)!;
-      expect({ ...byStore, id: "by-prisma" }).toEqual(byPrisma);
-    } finally {
-      await connection.close();
-    }
+    // The text as stored: what Prisma wrote before the query layer, so older files read unchanged.
+    const text = (iso: string) => (kind.name === "sqlite" ? iso.replace("Z", "+00:00") : iso.replace("T", " ").replace("Z", ""));
+    expect(await raw.sql.one(STORED, [claim.job.id])).toEqual({
+      id: claim.job.id,
+      createdAt: text("2026-03-04T05:06:07.089Z"),
+      updatedAt: text("2026-03-04T05:06:08.589Z"),
+      nextCheckAt: text("2026-03-04T05:06:13.589Z"),
+      similarityThreshold: 0.625,
+      primaryKeys: '["a","b"]',
+    });
   });
 
   it("reports a taken id as a unique violation, and a row that is not PENDING as before", async () => {
@@ -126,5 +130,6 @@ describe.each(databaseKinds)("job submit writes on $name", (kind: DatabaseKind) 
     await store.jobs.markRefused(first.id, "X", "refused");
     await expect(store.jobs.markSubmitted(first.id, "late", clock.now())).rejects.toThrow(/cannot be marked submitted as late: it is REFUSED/);
     expect(await store.jobs.findRow(first.id)).toMatchObject({ submitState: "REFUSED", backendJobId: null });
+    await expect(store.jobs.markRefused("no-such-job", "X", "x")).rejects.toThrow(/not found/);
   });
 });
