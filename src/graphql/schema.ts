@@ -11,6 +11,7 @@ import { restrictServiceFieldToRouter } from "./router-only.js";
 import { JobCancelResolver } from "./resolvers/job-cancel.resolver.js";
 import { LibraryFilesResolver } from "./resolvers/library-files.resolver.js";
 import { FileDeletionResolver } from "./resolvers/file-deletion.resolver.js";
+import { FileDeletionSubscriptionResolver } from "./resolvers/file-deletion-subscription.resolver.js";
 import { loadNode } from "./node-loader.js";
 import { DuplicateSearchFieldsResolver, FingerprintJobFieldsResolver, LibraryJobsResolver, LibraryMatchFieldsResolver } from "./resolvers/job-fields.resolver.js";
 import { JobMutationResolver } from "./resolvers/job-mutation.resolver.js";
@@ -33,6 +34,7 @@ export const RESOLVERS = [
   LibraryJobsResolver,
   LibraryFilesResolver,
   FileDeletionResolver,
+  FileDeletionSubscriptionResolver,
   JobCancelResolver,
   JobSubscriptionResolver,
 ] as const;

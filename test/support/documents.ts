@@ -9,6 +9,7 @@ export {
   CreateLibraryDocument as CREATE,
   DeleteLibraryDocument as DELETE,
   DeleteLibraryFilesDocument as DELETE_FILES,
+  FileDeletionFinishedDocument as FILE_DELETION_FINISHED,
   GetFileDeletionDocument as FILE_DELETION,
   GetLibraryDocument as GET,
   ImportLibraryDocument as IMPORT,

@@ -79,7 +79,7 @@ export type DuplicateSearch = Node & {
   status: FingerprintJobStatus;
 };
 
-/** One MPS file-delete job (SubmitFpFileDeleteJob, at most 200 keys) that deleteFingerprintFiles submitted. The gateway follows it to its end: read it again (fileDeletion or node) to learn when the files are gone. ICE deletes at once and makes none. */
+/** One MPS file-delete job (SubmitFpFileDeleteJob, at most 200 keys) that deleteFingerprintFiles submitted. The gateway follows it to its end: subscribe to fileDeletionFinished (or read it again with fileDeletion or node) to learn when the files are gone. ICE deletes at once and makes none. */
 export type FileDeletion = Node & {
   __typename?: 'FileDeletion';
   /** When the gateway recorded the delete. */
@@ -100,6 +100,29 @@ export type FileDeletion = Node & {
   rawStatus: Scalars['String']['output'];
   /** QUEUED or RUNNING while MPS works; SUCCEEDED once the keys are deleted, FAILED if the job failed (see errorCode). */
   status: FingerprintJobStatus;
+};
+
+/** An MPS file deletion's end: SUCCEEDED or FAILED. */
+export type FileDeletionEvent = {
+  __typename?: 'FileDeletionEvent';
+  /** The deletion as it was right after the change. */
+  deletion: FileDeletion;
+  /** Increasing, one sequence with the job and library events; pass the last one you saw as `after` to resume without a gap. */
+  eventId: Scalars['ID']['output'];
+  /** When the gateway recorded the change. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The status before the change (QUEUED or RUNNING). */
+  previousStatus: Maybe<FingerprintJobStatus>;
+  /** The status the deletion changed to. */
+  status: FingerprintJobStatus;
+};
+
+/** Narrows a file-deletion subscription; every given field must match. */
+export type FileDeletionEventFilter = {
+  /** Only these deletions (at most 100 ids). */
+  deletionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only deletions from these libraries (at most 100 ids). */
+  libraryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /** The cloud service that hosts a library: Intelligent Media Services (DNA DB) or Media Processing (FpShotDB). */
@@ -658,12 +681,20 @@ export type SubmitFingerprintJobPayload = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Fires when an MPS file deletion (one of deleteFingerprintFiles' `deletions`) ends: SUCCEEDED or FAILED. ICE deletes at once and makes no deletion, so an ICE delete fires nothing: its answer is already SUCCEEDED. With `after`, first replays stored events after that eventId. */
+  fileDeletionFinished: FileDeletionEvent;
   /** Fires when a job ends (SUCCEEDED, FAILED or CANCELED). With `after`, first replays stored events after that eventId. */
   fingerprintJobFinished: FingerprintJobEvent;
   /** Fires once per library, when it first turns ACTIVE. */
   fingerprintLibraryActivated: LibraryStatusEvent;
   /** Every status change. With `after`, first replays the stored events after that eventId. */
   fingerprintLibraryStatusChanged: LibraryStatusEvent;
+};
+
+
+export type SubscriptionFileDeletionFinishedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<FileDeletionEventFilter>;
 };
 
 

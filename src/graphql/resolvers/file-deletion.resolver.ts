@@ -5,7 +5,7 @@ import { FileDeletionType } from "../types/file-deletion.js";
 import { FingerprintLibraryType } from "../types/library.js";
 import { loadLibrary } from "./job-fields.resolver.js";
 
-/** An MPS file deletion, read again to learn when it ended: `fileDeletion(id)` and its library. */
+/** An MPS file deletion read again (`fileDeletion(id)`) and its library; fileDeletionFinished pushes its end instead. */
 @Resolver(() => FileDeletionType)
 export class FileDeletionResolver {
   @Query(() => FileDeletionType, { nullable: true, description: "One file deletion (from deleteFingerprintFiles on MPS); null when there is none (or it is another tenant's)." })

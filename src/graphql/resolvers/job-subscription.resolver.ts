@@ -28,7 +28,7 @@ export class JobSubscriptionResolver {
   }
 }
 
-/** Ends of fingerprint jobs only: a file-deletion job is the watcher's bookkeeping, not a FingerprintJob. */
+/** Ends of fingerprint jobs only: a file-deletion job is not a FingerprintJob; fileDeletionFinished announces its end. */
 function toStoreFilter(filter: JobEventFilter | null | undefined): StoreJobEventFilter {
   const libraryIds = filterIds(filter?.libraryIds, "FingerprintLibrary", "filter.libraryIds");
   const jobIds = filterIds(filter?.jobIds, "FingerprintJob", "filter.jobIds");

@@ -10,7 +10,7 @@ import { Node } from "./node.js";
   implements: Node,
   description:
     "One MPS file-delete job (SubmitFpFileDeleteJob, at most 200 keys) that deleteFingerprintFiles submitted. " +
-    "The gateway follows it to its end: read it again (fileDeletion or node) to learn when the files are gone. ICE deletes at once and makes none.",
+    "The gateway follows it to its end: subscribe to fileDeletionFinished (or read it again with fileDeletion or node) to learn when the files are gone. ICE deletes at once and makes none.",
 })
 export class FileDeletionType implements Node {
   /** For Node's resolveType. */
