@@ -139,3 +139,36 @@ export function batchJobReads<J extends Batchable>(jobs: readonly J[]): JobReadB
   }
   return batches;
 }
+
+type Fillable = Batchable & Pick<FingerprintJob, "id"> & { nextCheckAt: Date | null };
+
+/**
+ * The jobs to read this round: every job due by `now`, plus, from the jobs due a little later
+ * (`soon`, due by now + the fill-ahead), just enough of the same (account, backend, region,
+ * kind) to fill the last call of that group up to ten ids. That call is sent anyway; the
+ * early jobs ride along instead of costing a call of their own a moment later. So short
+ * watcher ticks (a job is read close to when it is due) keep calls near ten ids each.
+ */
+export function dueWithBatchFillers<J extends Fillable>(loaded: readonly J[], now: Date): J[] {
+  const due: J[] = [];
+  const soon: J[] = [];
+  for (const job of loaded) (job.nextCheckAt === null || job.nextCheckAt <= now ? due : soon).push(job);
+  const ids = new Map<string, Set<string>>();
+  const groupOf = (job: J) => [job.account, job.backend, job.region, job.kind].join("\u0000");
+  for (const job of due) {
+    if (!job.backendJobId) continue;
+    const key = groupOf(job);
+    let set = ids.get(key);
+    if (!set) ids.set(key, (set = new Set()));
+    set.add(job.backendJobId);
+  }
+  const fillers: J[] = [];
+  for (const job of soon) {
+    const set = job.backendJobId ? ids.get(groupOf(job)) : undefined;
+    // Only groups with a partly filled call this round; a backend id already in it costs nothing more.
+    if (!set || (set.size % MAX_IDS_PER_LIST_CALL === 0 && !set.has(job.backendJobId!))) continue;
+    set.add(job.backendJobId!);
+    fillers.push(job);
+  }
+  return [...due, ...fillers];
+}

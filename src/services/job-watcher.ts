@@ -1,7 +1,8 @@
 /**
  * Follows every submitted job until it ends, the job half of the activation watcher. One round:
  *   1. hold the shard leases (shard-leases.ts, shared with the activation watcher);
- *   2. load the unfinished jobs of held shards whose next check is due (store.jobs.dueForCheck);
+ *   2. load the unfinished jobs of held shards whose next check is due (store.jobs.dueForCheck),
+ *      plus those due within a quarter interval that fill up a call going out anyway;
  *   3. read them per (account, backend, region, kind), at most ten ids a call
  *      (QueryDNAJobList, QueryFpShotJobList; MPS file-delete jobs with QueryFpFileDeleteJobList);
  *   4. as each call answers, record each change of its jobs through the JobStatusRecorder (row + JOB event in one transaction,
@@ -24,7 +25,7 @@ import type { BackendAccounts } from "../backends/index.js";
 import type { Backends } from "../backends/port.js";
 import type { BackendJobLookup, BackendJobState } from "../backends/content-port.js";
 import type { JobRepository, JobStatusUpdate, WatchedJob } from "../store/job-ports.js";
-import { batchJobReads, JobCheckSchedule, type JobReadBatch, type JobScheduleSettings } from "./job-check-schedule.js";
+import { batchJobReads, dueWithBatchFillers, JobCheckSchedule, type JobReadBatch, type JobScheduleSettings } from "./job-check-schedule.js";
 import type { JobResultReader } from "./job-result-reader.js";
 import type { JobStatusRecorder } from "./job-status-recorder.js";
 import type { ShardLeases } from "./shard-leases.js";
@@ -120,7 +121,9 @@ export class JobWatcher {
       mark = performance.now();
       return Math.round(mark - before);
     };
-    const due = await this.deps.jobs.dueForCheck(held, now, this.settings.batchSize);
+    // Jobs due a quarter interval from now may fill up a call that goes out anyway (dueWithBatchFillers).
+    const horizon = new Date(now.getTime() + Math.floor(this.settings.minIntervalMs / 4));
+    const due = dueWithBatchFillers(await this.deps.jobs.dueForCheck(held, horizon, this.settings.batchSize), now);
     report.ms.load = lap();
     if (due.length === 0) return report;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchJobReads, JobCheckSchedule } from "../../src/services/job-check-schedule.js";
+import { batchJobReads, dueWithBatchFillers, JobCheckSchedule } from "../../src/services/job-check-schedule.js";
 
 const settings = { minIntervalMs: 1_000, maxIntervalMs: 60_000, expectedDurationMs: 10_000 };
 // No jitter: random() = 0.5 gives the factor 1 outside the expected window (inside it, reads
@@ -99,5 +99,34 @@ describe("batchJobReads", () => {
     const [batch] = batchJobReads([row("a", { backendJobId: "same" }), row("b", { backendJobId: "same" })]);
     expect(batch!.backendJobIds).toEqual(["same"]);
     expect(batch!.jobs.map((j) => j.id)).toEqual(["a", "b"]);
+  });
+});
+
+describe("batch fillers", () => {
+  const now = at(10_000);
+  const row = (n: number, dueMs: number | null, backend: "ICE" | "MPS" = "ICE") => ({
+    id: `j${n}`,
+    account: "default",
+    backend,
+    region: "cn-shanghai",
+    kind: "FINGERPRINT" as const,
+    backendJobId: `b${n}`,
+    nextCheckAt: dueMs === null ? null : at(dueMs),
+  });
+
+  it("adds jobs due soon only to fill the last call of a group that has jobs due now", () => {
+    const due = [row(1, 9_000), row(2, null), row(3, 10_000)];
+    const soonIce = Array.from({ length: 12 }, (_, i) => row(10 + i, 10_100));
+    const soonMps = [row(40, 10_100, "MPS")];
+    const picked = dueWithBatchFillers([...due, ...soonIce, ...soonMps], now);
+    expect(picked.slice(0, 3)).toEqual(due);
+    // Three ICE ids due now: seven more fill the call to ten; nothing for MPS, which has no call this round.
+    expect(picked.map((j) => j.id).slice(3)).toEqual(soonIce.slice(0, 7).map((j) => j.id));
+    expect(batchJobReads(picked).map((b) => b.backendJobIds.length)).toEqual([10]);
+  });
+
+  it("adds nothing when the due jobs fill their calls exactly", () => {
+    const due = Array.from({ length: 10 }, (_, i) => row(i, 9_000));
+    expect(dueWithBatchFillers([...due, row(99, 10_100)], now)).toEqual(due);
   });
 });
