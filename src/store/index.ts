@@ -11,15 +11,16 @@ import type { IntentWrites } from "./intent-writes.js";
 import { PrismaIntentWrites } from "./intent-writes-prisma.js";
 import { SqliteIntentWrites } from "./intent-writes-sqlite.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
-import { PrismaEventLogRepository } from "./event-repository.js";
 import { PrismaDuplicateSearchRepository } from "./duplicate-search-repository.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import { PrismaJobRepository } from "./job-repository.js";
 import type { JobWrites } from "./job-writes.js";
 import { PostgresJobWrites } from "./job-writes-postgresql.js";
 import { SqliteJobWrites } from "./job-writes-sqlite.js";
-import { PrismaLeaseRepository } from "./lease-repository.js";
-import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
+import type { Clock } from "./clock.js";
+import { Leases } from "./leases.js";
+import { LibraryEventLog } from "./library-event-log.js";
+import { LibraryRegistry } from "./library-registry.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
 import type {
   CreateIntentRepository,
@@ -68,11 +69,11 @@ class PrismaStore implements OpenedStore {
     now: Clock,
   ) {
     this.kind = connection.kind;
-    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, connection.sql, now);
+    const libraries = new LibraryRegistry(connection.sql, now);
     this.libraries = libraries;
     this.intents = new PrismaCreateIntentRepository(connection.use, intentWrites(connection), libraries, now);
-    this.events = new PrismaEventLogRepository(connection.use);
-    this.leases = new PrismaLeaseRepository(connection.use, now);
+    this.events = new LibraryEventLog(connection.sql);
+    this.leases = new Leases(connection.sql, now);
     this.jobs = new PrismaJobRepository(connection.use, connection.kind, connection.driver, jobWrites(connection), connection.sql, now);
     this.searches = new PrismaDuplicateSearchRepository(connection.use, now);
   }
