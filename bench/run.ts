@@ -363,7 +363,7 @@ async function benchReads() {
     queries: { list50: LIST_QUERY, byId: GET_QUERY },
     listAnswerBytes: listBytes,
     dataSource:
-      "all three read the same SQLite file (gateway: its page and by-id reads are prepared better-sqlite3 statements on a read-only connection, src/store/hot-reads.ts; peers: better-sqlite3 read-only, the same SELECTs, same mapping, same graphql-scalars DateTime/JSON)",
+      "all three read the same SQLite file (gateway: its page and by-id reads are prepared better-sqlite3 statements on a read-only connection, src/store/library-pages.ts; peers: better-sqlite3 read-only, the same SELECTs, same mapping, same graphql-scalars DateTime/JSON)",
     gatewaySettings: "NODE_ENV=production, RATE_LIMIT_REQUESTS=0, WATCHER_ENABLED=false, LOG_LEVEL=warn, unauthenticated",
     results,
     ratiosGatewayOverPeer: ratios,

@@ -13,7 +13,7 @@
  * warm-up) and under BENCH_SCALE_CONNECTIONS concurrent connections for BENCH_SCALE_SECONDS
  * (autocannon: req/s, p50, p99). Every totalCount is checked against COUNT(*) on the database.
  * On PostgreSQL it also reads the name query's statements straight on the database (the SQL the
- * store sends, from hot-reads.ts and library-counts.ts): EXPLAIN ANALYZE of the counted page the
+ * store sends, from library-pages.ts and library-counts.ts): EXPLAIN ANALYZE of the counted page the
  * gateway runs and of the page + count pair it ran before, and, when the server runs on this
  * host (/proc/<backend pid>/schedstat readable), the server's CPU time per request, a figure
  * other processes' load barely moves.
@@ -29,7 +29,7 @@ import { dirname, join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { openStore } from "../src/store/index.js";
-import { postgresPageStatement } from "../src/store/hot-reads.js";
+import { postgresPageStatement } from "../src/store/library-pages.js";
 import { postgresCountStatement } from "../src/store/library-counts.js";
 import { ROOT, graphql, startGatewayChild, type GatewayChild } from "./lib/gateway-child.js";
 import { scratchDatabase, withPg, type ScratchDatabase } from "./lib/scratch-database.js";

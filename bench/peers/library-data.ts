@@ -1,6 +1,6 @@
 /**
  * The data layer of the peer servers: the gateway's SQLite file opened READ-ONLY with
- * better-sqlite3, and the same SELECTs as the gateway's two reads (src/store/hot-reads.ts)
+ * better-sqlite3, and the same SELECTs as the gateway's two reads (src/store/library-pages.ts)
  * (all scalar columns; WHERE tenantId ORDER BY createdAt, id LIMIT first+1 for the list;
  * WHERE tenantId AND id IN (...) for the DataLoader's by-id read, which the gateway writes
  * as a join on json_each(ids) to take any number of ids), then the same mapping

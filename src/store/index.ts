@@ -8,12 +8,13 @@
 import { connect, type Connection, type StoreLog } from "./client.js";
 import { CreateIntents } from "./create-intents.js";
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
-import { PrismaEventLogRepository } from "./event-repository.js";
 import { DuplicateSearches } from "./duplicate-searches.js";
 import type { DuplicateSearchRepository, JobRepository } from "./job-ports.js";
 import { JobStore } from "./job-store.js";
-import { PrismaLeaseRepository } from "./lease-repository.js";
-import { PrismaLibraryRepository, type Clock } from "./library-repository.js";
+import type { Clock } from "./clock.js";
+import { Leases } from "./leases.js";
+import { LibraryEventLog } from "./library-event-log.js";
+import { LibraryRegistry } from "./library-registry.js";
 import { ensureMigrated, MigrationError, type MigrationOutcome } from "./migrations.js";
 import type {
   CreateIntentRepository,
@@ -62,11 +63,11 @@ class PrismaStore implements OpenedStore {
     now: Clock,
   ) {
     this.kind = connection.kind;
-    const libraries = new PrismaLibraryRepository(connection.use, connection.kind, connection.driver, connection.sql, now);
+    const libraries = new LibraryRegistry(connection.sql, now);
     this.libraries = libraries;
     this.intents = new CreateIntents(connection.sql, now);
-    this.events = new PrismaEventLogRepository(connection.use);
-    this.leases = new PrismaLeaseRepository(connection.use, now);
+    this.events = new LibraryEventLog(connection.sql);
+    this.leases = new Leases(connection.sql, now);
     this.jobs = new JobStore(connection.sql, now);
     this.searches = new DuplicateSearches(connection.sql, now);
   }

@@ -7,80 +7,39 @@
  *    most backends x models x statuses x regions such rows (a few hundred), so this costs the
  *    same at 10 libraries or 10 million.
  *  - With nameContains: COUNT(*) over the rows the name matches, with the same condition as
- *    the page (like-pattern.ts). On PostgreSQL the trigram index yields those rows, so the
+ *    the page (library-filter.ts, sql/like.ts). On PostgreSQL the trigram index yields those rows, so the
  *    cost grows with the number of matches, not of libraries; on SQLite it reads the tenant's
  *    rows (figures in docs/design.md (Store: counting at scale)).
  *
- * Fixed SQL on statements prepared once per filter shape, on the same driver connections as
- * the page reads (hot-reads.ts).
+ * One fixed statement per filter shape; with a name filter it is planned per call on
+ * PostgreSQL, for its term, as the page is (library-filter.ts says why).
  */
-import type { Statement } from "better-sqlite3";
-import type { DirectDriver } from "./hot-reads.js";
-import { containsPattern, nameContainsSql, type Dialect } from "./like-pattern.js";
+import { filterConditions, filterParams, filterShape, NAME_BIT, statementPerShape } from "./library-filter.js";
 import type { LibraryFilter } from "./ports.js";
+import type { Dialect, SqlDatabase } from "./sql/database.js";
+import { encodeValue, readInteger } from "./sql/values.js";
 
-/** The equality filters, in the order their placeholders appear. */
-const EQUALS = ["backend", "model", "status", "region"] as const;
-
-const NAME_BIT = 1 << 4;
-
-function shapeOf(filter: LibraryFilter): number {
-  let shape = 0;
-  EQUALS.forEach((key, bit) => {
-    if (filter[key] !== undefined) shape |= 1 << bit;
-  });
-  if (filter.nameContains) shape |= NAME_BIT;
-  return shape;
-}
-
-function countSql(dialect: Dialect, shape: number): string {
-  const param = dialect === "postgresql" ? (n: number) => `$${n}` : () => "?";
-  const where = [`"tenantId" = ${param(1)}`];
-  let n = 1;
-  EQUALS.forEach((key, bit) => {
-    if (shape & (1 << bit)) where.push(`"${key}" = ${param(++n)}`);
-  });
-  if (shape & NAME_BIT) {
-    where.push(nameContainsSql(dialect, `"name"`, param(++n)));
-    return `SELECT COUNT(*) AS "n" FROM "Library" WHERE ${where.join(" AND ")}`;
-  }
+function countSql(shape: number, dialect: Dialect): string {
+  const { where } = filterConditions(shape, dialect);
+  if (shape & NAME_BIT) return `SELECT COUNT(*) AS "n" FROM "Library" WHERE ${where.join(" AND ")}`;
   return `SELECT COALESCE(SUM("count"), 0) AS "n" FROM "LibraryCount" WHERE ${where.join(" AND ")}`;
 }
 
-function countParams(tenantId: string, filter: LibraryFilter): unknown[] {
-  const params: unknown[] = [tenantId];
-  for (const key of EQUALS) if (filter[key] !== undefined) params.push(filter[key]);
-  if (filter.nameContains) params.push(containsPattern(filter.nameContains));
-  return params;
-}
+const countStatement = statementPerShape<{ n: unknown }>(countSql);
 
 /** The PostgreSQL statement count() runs, text and values as sent (bench/scale.ts EXPLAINs it). */
 export function postgresCountStatement(tenantId: string, filter: LibraryFilter) {
-  return { text: countSql("postgresql", shapeOf(filter)), values: countParams(tenantId, filter) };
+  return {
+    text: countSql(filterShape(filter), "postgresql"),
+    values: filterParams(tenantId, filter).map((value) => encodeValue(value, "postgresql")),
+  };
 }
 
 export class LibraryCounts {
-  private readonly sqlite = new Map<number, Statement>();
-
-  constructor(private readonly driver: DirectDriver) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   async count(tenantId: string, filter: LibraryFilter): Promise<number> {
-    const shape = shapeOf(filter);
-    const params = countParams(tenantId, filter);
-    if (this.driver.kind === "sqlite") {
-      let statement = this.sqlite.get(shape);
-      if (!statement) {
-        statement = this.driver.reader().prepare(countSql("sqlite", shape));
-        this.sqlite.set(shape, statement);
-      }
-      return Number((statement.get(...params) as { n: number | bigint }).n);
-    }
-    const result = await this.driver.pool.query<{ n: string | number }>({
-      // Unnamed with a name filter: planned for its term, as the page is (hot-reads.ts).
-      name: shape & NAME_BIT ? undefined : `fpgw_library_count_${shape}`,
-      text: countSql("postgresql", shape),
-      values: params,
-    });
-    return Number(result.rows[0].n);
+    const row = await this.db.one(countStatement(filterShape(filter)), filterParams(tenantId, filter));
+    return readInteger(row?.n);
   }
 }

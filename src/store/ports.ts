@@ -5,8 +5,12 @@
  */
 import type { JobKind, JobStatus } from "../domain/job.js";
 import type { Library } from "../domain/library.js";
+import type { LibraryEvent } from "../domain/library-event.js";
 import type { FingerprintBackend, FingerprintModel, LibraryStatus } from "../domain/model.js";
 import type { DuplicateSearchRepository, JobEvent, JobRepository } from "./job-ports.js";
+
+/** The domain's, re-exported: callers have always found it here. */
+export type { LibraryEvent };
 
 export interface LibraryFilter {
   backend?: FingerprintBackend;
@@ -108,27 +112,6 @@ export interface TransitionResult {
   library: Library;
   /** The appended event; null when another writer got there first or nothing changed. */
   event: LibraryEvent | null;
-}
-
-/**
- * One entry of the durable, ordered event log for a library's status change. `library` is
- * the snapshot right after the change, so replay and fan-out never re-read the registry.
- */
-export interface LibraryEvent {
-  kind: "LIBRARY";
-  /** Strictly increasing in insertion order (one sequence for every kind); the cursor of `after`. */
-  id: number;
-  tenantId: string;
-  libraryId: string;
-  backend: FingerprintBackend;
-  model: FingerprintModel;
-  previousStatus: LibraryStatus | null;
-  status: LibraryStatus;
-  rawStatus: string;
-  /** True on the library's first transition to ACTIVE (fingerprintLibraryActivated). */
-  firstActivation: boolean;
-  occurredAt: Date;
-  library: Library;
 }
 
 /**

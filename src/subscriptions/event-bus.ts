@@ -4,7 +4,7 @@
  * @graphql-yoga/redis-event-target). The bus may lose a message (Redis down, a process dying
  * between commit and publish); EventRelay fills such gaps from the durable event log.
  */
-import { createPubSub, map, type PubSub } from "@graphql-yoga/subscription";
+import { createPubSub, filter, map, pipe, type PubSub } from "@graphql-yoga/subscription";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { GatewayEvent } from "../store/ports.js";
@@ -26,7 +26,7 @@ export interface EventBus {
 export async function createEventBus(options: { redisUrl?: string; channel: string; log: Logger }): Promise<EventBus> {
   if (!options.redisUrl) {
     const pubSub = createPubSub<Topics>();
-    return busOver(pubSub, options.channel, "memory", async () => {});
+    return busOver(pubSub, options.channel, "memory", options.log, async () => {});
   }
   // Loaded only when Redis is used: ioredis and its event target cost ~100 ms of start-up.
   const [{ Redis }, { createRedisEventTarget }] = await Promise.all([import("ioredis"), import("@graphql-yoga/redis-event-target")]);
@@ -46,19 +46,30 @@ export async function createEventBus(options: { redisUrl?: string; channel: stri
   }
   const pubSub = createPubSub<Topics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return {
-    ...busOver(pubSub, options.channel, "redis", async () => {
+    ...busOver(pubSub, options.channel, "redis", options.log, async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     }),
     redis: publishClient,
   };
 }
 
-function busOver(pubSub: PubSub<Topics>, topic: string, kind: EventBus["kind"], close: () => Promise<void>): EventBus {
+function busOver(pubSub: PubSub<Topics>, topic: string, kind: EventBus["kind"], log: Logger, close: () => Promise<void>): EventBus {
+  // A message that does not decode (another instance's bug, or a version that writes another
+  // shape) is dropped, not thrown: a throw would end the one bus subscription for good. The
+  // relay's sweep delivers the event from the log instead.
+  const decode = (wire: WireEvent): GatewayEvent | undefined => {
+    try {
+      return fromWire(wire);
+    } catch (error) {
+      log.warn({ err: error, eventId: (wire as { id?: unknown } | null)?.id }, "dropped an event bus message that does not decode; the sweep delivers it");
+      return undefined;
+    }
+  };
   return {
     kind,
     publish: (event) => pubSub.publish(topic, toWire(event)),
-    // A Repeater, not an async generator: return() on a generator waits for its next event.
-    subscribe: () => map(fromWire)(pubSub.subscribe(topic)),
+    // Repeaters, not async generators: return() on a generator waits for its next event.
+    subscribe: () => pipe(pubSub.subscribe(topic), map(decode), filter((event): event is GatewayEvent => event !== undefined)),
     close,
   };
 }

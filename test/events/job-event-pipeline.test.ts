@@ -17,6 +17,7 @@ import { matchesFilter } from "../../src/subscriptions/event-filter.js";
 import { EventRelay } from "../../src/subscriptions/event-relay.js";
 import { fromWire, toWire } from "../../src/subscriptions/wire.js";
 import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
+import { librarySnapshot } from "../../src/store/library-snapshot.js";
 import type { JobEvent } from "../../src/store/job-ports.js";
 import { eventually } from "../support/gateway-harness.js";
 
@@ -142,6 +143,51 @@ describe("the bus codec", () => {
     expect(fromWire(JSON.parse(JSON.stringify(toWire(event))))).toEqual(event);
     const { kind: _kind, ...older } = JSON.parse(JSON.stringify(toWire(event)));
     expect(fromWire(older)).toEqual(event);
+  });
+
+  it("checks a library event's library with the event log's codec: one JSON shape, one validation", () => {
+    const event = libraryEvent();
+    const wire = JSON.parse(JSON.stringify(toWire(event)));
+    expect(wire.library).toEqual(JSON.parse(librarySnapshot(event.library)));
+    expect(() => fromWire({ ...wire, library: { ...wire.library, status: "SLEEPING" } })).toThrow(/status "SLEEPING" is not one of/);
+    expect(() => fromWire({ ...wire, library: { ...wire.library, createdAt: "yesterday" } })).toThrow(/createdAt is not a date/);
+    expect(() => fromWire({ ...wire, library: null })).toThrow(/is not a JSON object/);
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL_TEST)("the Redis bus", () => {
+  it("drops a message that does not decode and goes on delivering", async () => {
+    const channel = `job-pipeline-${randomUUID()}`;
+    const redisBus = await createEventBus({ redisUrl: process.env.REDIS_URL_TEST, channel, log });
+    const stream = redisBus.subscribe();
+    try {
+      // Subscribed once an event comes back (the SUBSCRIBE is sent on the first read).
+      const first = libraryEvent();
+      const received = stream.next();
+      let subscribed = false;
+      void received.then(() => (subscribed = true));
+      await eventually(async () => {
+        if (!subscribed) redisBus.publish(first);
+        return subscribed;
+      });
+      expect((await received).value).toEqual(first);
+
+      const bad = { ...toWire(libraryEvent()), library: { id: "lib-1", status: "SLEEPING" } };
+      await redisBus.redis!.publish(channel, JSON.stringify(bad));
+      await redisBus.redis!.publish(channel, "");
+      const after = libraryEvent();
+      redisBus.publish(after);
+      for (;;) {
+        const { value, done } = await stream.next();
+        expect(done).toBe(false);
+        if (value!.id === first.id) continue; // a late copy of the probe
+        expect(value).toEqual(after);
+        break;
+      }
+    } finally {
+      await stream.return?.();
+      await redisBus.close();
+    }
   });
 });
 

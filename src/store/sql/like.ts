@@ -1,6 +1,6 @@
 /**
- * The one place the name filter (`nameContains`: a literal, case-insensitive substring) is
- * turned into SQL, for the page and the count alike.
+ * The one place LIKE is written: the name filter (`nameContains`: a literal, case-insensitive
+ * substring) as SQL, for the page and the count alike.
  *
  *  - The term is a literal: "%", "_" and "\" in it are escaped, and the condition says
  *    ESCAPE '\' (SQLite's LIKE has no escape character unless told; PostgreSQL's default is
@@ -11,7 +11,7 @@
  *    "Library_name_trgm_idx" is built on (see its migration for why an expression), so the
  *    planner can answer it from the index's hits.
  */
-export type Dialect = "sqlite" | "postgresql";
+import type { Dialect } from "./database.js";
 
 /** LIKE pattern for a literal substring, backslash as the escape character. */
 export function containsPattern(term: string): string {
