@@ -27,8 +27,8 @@ import { randomUUID } from "node:crypto";
 import type { Library } from "../domain/library.js";
 import type { FingerprintBackend } from "../domain/model.js";
 import { CREATE_INTENT_SELECT, toCreateIntent, type CreateIntentRow } from "./create-intent-columns.js";
-import { INSERT_LIBRARY, insertLibraryParams, libraryOfNewRow, newLibraryRow } from "./library-columns.js";
-import { DuplicateLibraryError, type ClaimResult, type CreateIntent, type CreateIntentRepository, type NewLibrary } from "./ports.js";
+import { INSERT_LIBRARY, insertLibraryParams, libraryInsertError, libraryOfNewRow, newLibraryRow } from "./library-columns.js";
+import { type ClaimResult, type CreateIntent, type CreateIntentRepository, type NewLibrary } from "./ports.js";
 import { sql, type SqlDatabase } from "./sql/database.js";
 import { isUniqueViolation } from "./sql/unique-violation.js";
 
@@ -155,11 +155,7 @@ export class CreateIntents implements CreateIntentRepository {
         expectOne(await tx.run(SET_SUCCEEDED, [row.id, library.backend, library.backendLibraryId, now, id]), id);
       });
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      throw new DuplicateLibraryError(
-        `Library ${library.backend}/${library.backendLibraryId} of account ${library.account} is already registered.`,
-        { cause: error },
-      );
+      throw libraryInsertError(error, library);
     }
     return libraryOfNewRow(row);
   }

@@ -73,8 +73,7 @@ class PrismaStore implements OpenedStore {
   }
 
   async ping(): Promise<void> {
-    // Raw on purpose: the cheapest round trip, touching no table.
-    await this.connection.use((db) => db.$queryRawUnsafe("SELECT 1"));
+    await this.connection.sql.ping();
   }
 
   async close(): Promise<void> {

@@ -51,7 +51,7 @@ import type {
   WatchedJob,
 } from "./job-ports.js";
 import { librarySelect, toLibrary, type LibraryRow } from "./library-columns.js";
-import { librarySnapshot } from "./mapping.js";
+import { librarySnapshot } from "./library-snapshot.js";
 import { sql, type SqlDatabase } from "./sql/database.js";
 import { isUniqueViolation } from "./sql/unique-violation.js";
 import { writeCheckSchedule } from "./watcher-schedule-writes.js";

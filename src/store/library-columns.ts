@@ -19,8 +19,9 @@ import {
   type FingerprintModel,
   type LibraryStatus,
 } from "../domain/model.js";
-import type { NewLibrary } from "./ports.js";
+import { DuplicateLibraryError, type NewLibrary } from "./ports.js";
 import { sql, type Statement } from "./sql/database.js";
+import { isUniqueViolation } from "./sql/unique-violation.js";
 import { readDate, readEnum, readOptionalDate } from "./sql/values.js";
 
 /** The columns a Library is made of, in select order (the watcher's schedule columns are not part of it). */
@@ -134,4 +135,13 @@ export const INSERT_LIBRARY: Statement = sql(
 
 export function insertLibraryParams(row: NewLibraryRow): unknown[] {
   return INSERT_COLUMNS.map((column) => row[column]);
+}
+
+/** What an INSERT_LIBRARY failure means: a unique violation is the (account, backend, backendLibraryId) row that exists. */
+export function libraryInsertError(error: unknown, library: NewLibrary): unknown {
+  if (!isUniqueViolation(error)) return error;
+  return new DuplicateLibraryError(
+    `Library ${library.backend}/${library.backendLibraryId} of account ${library.account} is already registered.`,
+    { cause: error },
+  );
 }

@@ -26,14 +26,13 @@ import {
   librarySelect,
   newLibraryRow,
   toLibrary,
+  libraryInsertError,
   type LibraryRow,
-  type NewLibraryRow,
 } from "./library-columns.js";
 import { LibraryCounts } from "./library-counts.js";
 import { LibraryPages } from "./library-pages.js";
 import { librarySnapshot } from "./library-snapshot.js";
 import {
-  DuplicateLibraryError,
   type LibraryCursor,
   type LibraryFilter,
   type LibraryPage,
@@ -43,7 +42,6 @@ import {
   type TransitionResult,
   type WatchedLibrary,
 } from "./ports.js";
-import { prismaErrorCode } from "./prisma-errors.js";
 import { sql, type SqlDatabase, type SqlSession } from "./sql/database.js";
 import { isUniqueViolation } from "./sql/unique-violation.js";
 import { readInteger, readOptionalDate } from "./sql/values.js";
@@ -201,7 +199,7 @@ export class LibraryRegistry implements LibraryRepository {
     try {
       await this.db.run(INSERT_LIBRARY, insertLibraryParams(row));
     } catch (error) {
-      throw this.translateInsertError(error, library);
+      throw libraryInsertError(error, library);
     }
     return libraryOfNewRow(row);
   }
@@ -328,28 +326,6 @@ export class LibraryRegistry implements LibraryRepository {
     });
   }
 
-  /**
-   * A unique violation on a library insert means the (account, backend, backendLibraryId) row
-   * exists. Create intents insert their library rows too (with newLibraryRow and this clock)
-   * and report such a violation through this.
-   */
-  translateInsertError(error: unknown, library: NewLibrary): unknown {
-    // P2002: the create path's writes still report Prisma's code until they move onto the
-    // query layer (create-intents); then only isUniqueViolation remains.
-    if (!isUniqueViolation(error) && prismaErrorCode(error) !== "P2002") return error;
-    return new DuplicateLibraryError(
-      `Library ${library.backend}/${library.backendLibraryId} of account ${library.account} is already registered.`,
-      { cause: error },
-    );
-  }
-
-  /**
-   * Transitional: create-intent-repository.ts builds its library row through this until it
-   * calls newLibraryRow(library, registry.now()) itself; delete then.
-   */
-  newLibraryData(library: NewLibrary): NewLibraryRow {
-    return newLibraryRow(library, this.now());
-  }
 }
 
 /** The row as it now is (a compare-and-set miss), with no event; null when there is no such library. */

@@ -20,8 +20,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Connection, StoreLog, UseDb } from "./client.js";
-import { quoteIdentifier, redactDatabaseUrl, type DatabaseTarget } from "./database-url.js";
+import type { Connection, StoreLog } from "./client.js";
+import { sql, type SqlDatabase } from "./sql/database.js";
+import { redactDatabaseUrl, type DatabaseTarget } from "./database-url.js";
 import { openMigrationSession, type MigrationSession } from "./migration-runner.js";
 
 export interface MigrationOutcome {
@@ -71,42 +72,30 @@ export function shippedMigrations(dir: string): string[] {
     .sort();
 }
 
+const SQLITE_TRACKED = sql<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`);
+const POSTGRES_TRACKED = sql<{ name: string }>(
+  `SELECT tablename::text AS name FROM pg_catalog.pg_tables WHERE schemaname = COALESCE($1::text, current_schema()) AND tablename = '_prisma_migrations'`,
+);
+// The session's search_path is the `?schema=` schema (client.ts), so the name is unqualified.
+const FINISHED = sql<{ migration_name: string }>(
+  `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  // Planned per call: the table may not exist when a connection first sees the text.
+  { planPerCall: true },
+);
+
 /**
  * Names of migrations the database has finished (and not rolled back).
- * Raw SQL: `_prisma_migrations` belongs to Prisma Migrate and is not a model of ours.
+ * `_prisma_migrations` belongs to Prisma Migrate's bookkeeping (migration-runner.ts), not to the store's tables.
  */
-export async function appliedMigrations(use: UseDb, target: DatabaseTarget): Promise<Set<string>> {
-  let table: string;
-  if (target.kind === "sqlite") {
-    const found = await use((db) =>
-      db.$queryRawUnsafe<unknown[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'"),
-    );
-    if (found.length === 0) return new Set();
-    table = quoteIdentifier("_prisma_migrations");
-  } else {
-    // ::text because the pg adapter cannot read the catalog type `name`.
-    const found = await use((db) =>
-      db.$queryRawUnsafe<unknown[]>(
-        "SELECT tablename::text AS name FROM pg_catalog.pg_tables" +
-          " WHERE schemaname = COALESCE($1::text, current_schema()) AND tablename = '_prisma_migrations'",
-        target.schema ?? null,
-      ),
-    );
-    if (found.length === 0) return new Set();
-    table = target.schema
-      ? `${quoteIdentifier(target.schema)}.${quoteIdentifier("_prisma_migrations")}`
-      : quoteIdentifier("_prisma_migrations");
-  }
-  const rows = await use((db) =>
-    db.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      `SELECT migration_name FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    ),
-  );
+export async function appliedMigrations(db: SqlDatabase, target: DatabaseTarget): Promise<Set<string>> {
+  const tracked = target.kind === "sqlite" ? await db.all(SQLITE_TRACKED) : await db.all(POSTGRES_TRACKED, [target.schema ?? null]);
+  if (tracked.length === 0) return new Set();
+  const rows = await db.all(FINISHED);
   return new Set(rows.map((row) => row.migration_name));
 }
 
-async function pendingMigrations(use: UseDb, target: DatabaseTarget, root: string): Promise<string[]> {
-  const applied = await appliedMigrations(use, target);
+async function pendingMigrations(db: SqlDatabase, target: DatabaseTarget, root: string): Promise<string[]> {
+  const applied = await appliedMigrations(db, target);
   return shippedMigrations(migrationsDir(root, target.kind)).filter((name) => !applied.has(name));
 }
 
@@ -124,7 +113,7 @@ export async function ensureMigrated(
   const started = performance.now();
   const timeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const root = findProjectRoot();
-  const pending = await pendingMigrations(connection.use, target, root);
+  const pending = await pendingMigrations(connection.sql, target, root);
   if (pending.length === 0) {
     const outcome: MigrationOutcome = { path: "fast", applied: [], durationMs: performance.now() - started };
     log("store.migrations.up_to_date", { kind: target.kind, durationMs: Math.round(outcome.durationMs) });
@@ -135,7 +124,7 @@ export async function ensureMigrated(
   // Another process may have migrated while this one waited for the lock: the session re-reads.
   const applied = await withMigrationLock(target, timeoutMs, () => applyPending(target, migrationsDir(root, target.kind)));
 
-  const stillPending = await pendingMigrations(connection.use, target, root);
+  const stillPending = await pendingMigrations(connection.sql, target, root);
   if (stillPending.length > 0) {
     throw new MigrationError(
       `Migrations were applied, but ${stillPending.join(", ")} ${stillPending.length === 1 ? "is" : "are"} still not ` +

@@ -11,6 +11,7 @@ import { parseDatabaseUrl } from "../../src/store/index.js";
 import { announcePostgresqlCoverage, databaseKinds, type TestDatabase } from "../support/databases.js";
 import { codes, startHarness as startOn, type Harness } from "../support/gateway-harness.js";
 import { CREATE } from "../support/documents.js";
+import { rawRun } from "../support/raw-sql.js";
 
 announcePostgresqlCoverage("database trust");
 
@@ -27,7 +28,7 @@ afterEach(async () => {
 async function sql(url: string, statement: string): Promise<void> {
   const db = await connect(parseDatabaseUrl(url), () => {});
   try {
-    await db.use((d) => d.$executeRawUnsafe(statement));
+    await rawRun(db, statement);
   } finally {
     await db.close();
   }

@@ -14,7 +14,7 @@ import { shardOf, WATCHER_SHARD_COUNT } from "../../src/domain/model.js";
 import { connect, type Connection } from "../../src/store/client.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { openStore, type JobFilter, type NewJob, type OpenedStore } from "../../src/store/index.js";
-import { librarySnapshot } from "../../src/store/mapping.js";
+import { librarySnapshot } from "../../src/store/library-snapshot.js";
 import { sql } from "../../src/store/sql/database.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { ManualClock, newLibrary } from "./fixtures.js";

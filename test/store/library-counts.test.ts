@@ -13,6 +13,7 @@ import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { openStore, type LibraryFilter, type OpenedStore } from "../../src/store/index.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { newLibrary } from "./fixtures.js";
+import { rawAll, rawRun } from "../support/raw-sql.js";
 
 announcePostgresqlCoverage("library counts");
 
@@ -38,12 +39,8 @@ describe.each(databaseKinds)("library counts on $name", (kind: DatabaseKind) => 
   /** The count table, without its zero rows, against a GROUP BY over the libraries. */
   async function expectCountTableExact(): Promise<void> {
     const cols = KEY.map((k) => `"${k}"`).join(", ");
-    const kept = await raw.use((d) =>
-      d.$queryRawUnsafe<CountRow[]>(`SELECT ${cols}, "count" FROM "LibraryCount" WHERE "count" <> 0 ORDER BY ${cols}`),
-    );
-    const counted = await raw.use((d) =>
-      d.$queryRawUnsafe<CountRow[]>(`SELECT ${cols}, COUNT(*) AS "count" FROM "Library" GROUP BY ${cols} ORDER BY ${cols}`),
-    );
+    const kept = await rawAll<CountRow>(raw, `SELECT ${cols}, "count" FROM "LibraryCount" WHERE "count" <> 0 ORDER BY ${cols}`);
+    const counted = await rawAll<CountRow>(raw, `SELECT ${cols}, COUNT(*) AS "count" FROM "Library" GROUP BY ${cols} ORDER BY ${cols}`);
     const plain = (rows: CountRow[]) => rows.map((row) => ({ ...row, count: Number(row.count) }));
     expect(plain(kept)).toEqual(plain(counted));
   }
@@ -132,9 +129,9 @@ describe.each(databaseKinds)("library counts on $name", (kind: DatabaseKind) => 
     await expectCountsExact(tenant);
 
     // The row itself deleted (no code path does this today; an operator or a cascade might).
-    await raw.use((d) => d.$executeRawUnsafe(`DELETE FROM "LibraryEvent" WHERE "libraryId" = '${imported[4]!.id}'`));
-    await raw.use((d) => d.$executeRawUnsafe(`DELETE FROM "CreateIntent" WHERE "libraryId" = '${imported[4]!.id}'`));
-    await raw.use((d) => d.$executeRawUnsafe(`DELETE FROM "Library" WHERE "id" = '${imported[4]!.id}'`));
+    await rawRun(raw, `DELETE FROM "LibraryEvent" WHERE "libraryId" = '${imported[4]!.id}'`);
+    await rawRun(raw, `DELETE FROM "CreateIntent" WHERE "libraryId" = '${imported[4]!.id}'`);
+    await rawRun(raw, `DELETE FROM "Library" WHERE "id" = '${imported[4]!.id}'`);
     await expectCountTableExact();
     await expectCountsExact(tenant);
     expect(await store.libraries.count(tenant, {})).toBe(24 + 3 - 1);

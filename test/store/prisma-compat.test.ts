@@ -14,6 +14,7 @@ import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { openStore } from "../../src/store/index.js";
 import { configFile, findProjectRoot, migrationsDir, shippedMigrations } from "../../src/store/migrations.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
+import { rawAll, rawRun } from "../support/raw-sql.js";
 
 announcePostgresqlCoverage("store prisma compatibility");
 
@@ -43,26 +44,14 @@ async function bookkeeping(kind: DatabaseKind["name"], url: string): Promise<Boo
     const table =
       kind === "sqlite"
         ? (
-            await connection.use((db) =>
-              db.$queryRawUnsafe<Array<{ name: string; type: string; notnull: bigint; dflt_value: string | null; pk: bigint }>>(
-                `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('_prisma_migrations')`,
-              ),
-            )
+            await rawAll<{ name: string; type: string; notnull: bigint; dflt_value: string | null; pk: bigint }>(connection, `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('_prisma_migrations')`)
           ).map((c) => `${c.name} ${c.type} ${c.notnull} ${c.dflt_value} ${c.pk}`)
         : (
-            await connection.use((db) =>
-              db.$queryRawUnsafe<Array<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; len: number | null }>>(
-                `SELECT column_name::text, data_type::text, is_nullable::text, column_default::text, character_maximum_length::int AS len
-                 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '_prisma_migrations' ORDER BY ordinal_position`,
-              ),
-            )
+            await rawAll<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; len: number | null }>(connection, `SELECT column_name::text, data_type::text, is_nullable::text, column_default::text, character_maximum_length::int AS len
+                 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '_prisma_migrations' ORDER BY ordinal_position`)
           ).map((c) => `${c.column_name} ${c.data_type} ${c.len} ${c.is_nullable} ${c.column_default}`);
-    const rows = await connection.use((db) =>
-      db.$queryRawUnsafe<Array<{ migration_name: string; checksum: string; finished: unknown; rolled_back: unknown; logs: unknown; applied_steps_count: unknown }>>(
-        `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back, logs, applied_steps_count
-         FROM "_prisma_migrations" ORDER BY migration_name`,
-      ),
-    );
+    const rows = await rawAll<{ migration_name: string; checksum: string; finished: unknown; rolled_back: unknown; logs: unknown; applied_steps_count: unknown }>(connection, `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back, logs, applied_steps_count
+         FROM "_prisma_migrations" ORDER BY migration_name`);
     return {
       table,
       rows: rows.map((r) => ({
@@ -124,10 +113,10 @@ describe.each(databaseKinds)("in-process migrations vs the Prisma CLI on $name",
     try {
       if (kind.name === "postgresql") {
         const schema = new URL(db.url).searchParams.get("schema")!;
-        await connection.use((d) => d.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`));
+        await rawRun(connection, `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       }
-      await connection.use((d) => d.$executeRawUnsafe(`CREATE TABLE "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" TIMESTAMP, "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMP, "started_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`));
-      await connection.use((d) => d.$executeRawUnsafe(`CREATE TABLE "Lease" ("name" TEXT PRIMARY KEY)`));
+      await rawRun(connection, `CREATE TABLE "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" TIMESTAMP, "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMP, "started_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+      await rawRun(connection, `CREATE TABLE "Lease" ("name" TEXT PRIMARY KEY)`);
     } finally {
       await connection.close();
     }
@@ -148,9 +137,9 @@ describe.each(databaseKinds)("in-process migrations vs the Prisma CLI on $name",
     try {
       if (kind.name === "postgresql") {
         const schema = new URL(db.url).searchParams.get("schema")!;
-        await connection.use((d) => d.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`));
+        await rawRun(connection, `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       }
-      await connection.use((d) => d.$executeRawUnsafe(`CREATE TABLE "SomethingElse" ("name" TEXT PRIMARY KEY)`));
+      await rawRun(connection, `CREATE TABLE "SomethingElse" ("name" TEXT PRIMARY KEY)`);
     } finally {
       await connection.close();
     }

@@ -17,6 +17,8 @@ import {
 import { shippedMigrations, migrationsDir, findProjectRoot } from "../../src/store/migrations.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { ManualClock, newLibrary } from "./fixtures.js";
+import { rawAll, rawRun } from "../support/raw-sql.js";
+import { sql } from "../../src/store/sql/database.js";
 
 announcePostgresqlCoverage("store");
 
@@ -64,8 +66,8 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
       // The tables the next features use exist too, empty.
       const connection = await connect(parseDatabaseUrl(db.url), () => {});
       try {
-        expect(await connection.use((db) => db.libraryEvent.count())).toBe(0);
-        expect(await connection.use((db) => db.lease.count())).toBe(0);
+        expect(await rawAll(connection, `SELECT "id" FROM "LibraryEvent"`)).toEqual([]);
+        expect(await rawAll(connection, `SELECT "name" FROM "Lease"`)).toEqual([]);
       } finally {
         await connection.close();
       }
@@ -87,9 +89,9 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
       try {
         if (kind.name === "postgresql") {
           const schema = new URL(db.url).searchParams.get("schema")!;
-          await connection.use((d) => d.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS "${schema}"`));
+          await rawRun(connection, `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         }
-        await connection.use((d) => d.$executeRawUnsafe(`CREATE TABLE "Lease" ("name" TEXT PRIMARY KEY)`));
+        await rawRun(connection, `CREATE TABLE "Lease" ("name" TEXT PRIMARY KEY)`);
       } finally {
         await connection.close();
       }
@@ -105,34 +107,24 @@ describe.each(databaseKinds)("store on $name", (kind: DatabaseKind) => {
     const { url } = await freshDatabase();
     await open(url);
     const connection = await connect(parseDatabaseUrl(url), () => {});
-    const row = (id: string) => ({
-      id,
-      tenantId: "t",
-      idempotencyKey: null,
-      inputHash: "h",
-      state: "PENDING",
-      input: "{}",
-      region: "r",
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
+    const insert = sql(
+      `INSERT INTO "CreateIntent" ("id", "tenantId", "inputHash", "state", "input", "region", "createdAt", "updatedAt") VALUES ($1, 't', 'h', 'PENDING', '{}', 'r', $2, $2)`,
+    );
+    const ids = async () => (await rawAll<{ id: string }>(connection, `SELECT "id" FROM "CreateIntent" ORDER BY "id"`)).map((r) => r.id);
     try {
       // A transaction that stays open for a while and then rolls back...
-      const doomed = connection
-        .use((db) =>
-          db.$transaction(async (tx) => {
-            await tx.createIntent.create({ data: row("inside") });
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            throw new Error("roll back");
-          }),
-        )
+      const doomed = connection.sql
+        .transaction(async (tx) => {
+          await tx.run(insert, ["inside", new Date()]);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          throw new Error("roll back");
+        })
         .catch((error: Error) => error.message);
       await new Promise((resolve) => setTimeout(resolve, 20));
       // ...must not take a write made meanwhile by someone else down with it.
-      await connection.use((db) => db.createIntent.create({ data: row("outside") }));
+      await connection.sql.run(insert, ["outside", new Date()]);
       expect(await doomed).toBe("roll back");
-      expect(await connection.use((db) => db.createIntent.findUnique({ where: { id: "outside" } }))).not.toBeNull();
-      expect(await connection.use((db) => db.createIntent.findUnique({ where: { id: "inside" } }))).toBeNull();
+      expect(await ids()).toEqual(["outside"]);
     } finally {
       await connection.close();
     }

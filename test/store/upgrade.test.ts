@@ -17,6 +17,7 @@ import { openStore, type OpenedStore } from "../../src/store/index.js";
 import { configFile, findProjectRoot, migrationsDir, shippedMigrations } from "../../src/store/migrations.js";
 import { announcePostgresqlCoverage, databaseKinds, type DatabaseKind, type TestDatabase } from "../support/databases.js";
 import { ManualClock } from "./fixtures.js";
+import { rawAll, rawRun } from "../support/raw-sql.js";
 
 announcePostgresqlCoverage("store upgrade");
 
@@ -81,32 +82,20 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
     const old = await connect(parseDatabaseUrl(db.url), () => {});
     try {
       for (const [i, id] of ids.entries()) {
-        await old.use((d) =>
-          d.$executeRawUnsafe(
-            `INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config", "status", "rawStatus", "createdAt", "updatedAt")
-             VALUES ('${id}', 'tenant-old', 'MPS', 'fp-${i}', 'cn-shanghai', 'old ${i}', NULL, 'AUDIO', NULL, 'PAUSED', 'Paused', '${stamp}', '${stamp}')`,
-          ),
-        );
+        await rawRun(old, `INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config", "status", "rawStatus", "createdAt", "updatedAt")
+             VALUES ('${id}', 'tenant-old', 'MPS', 'fp-${i}', 'cn-shanghai', 'old ${i}', NULL, 'AUDIO', NULL, 'PAUSED', 'Paused', '${stamp}', '${stamp}')`);
       }
       // The old index was per tenant and region: another tenant could hold the same backend library.
-      await old.use((d) =>
-        d.$executeRawUnsafe(
-          `INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config", "status", "rawStatus", "createdAt", "updatedAt")
-           VALUES ('${SECOND_HOLDER}', 'tenant-other', 'MPS', 'fp-0', 'cn-beijing', 'taken', NULL, 'AUDIO', NULL, 'PAUSED', 'Paused', '${stamp}', '${stamp}')`,
-        ),
-      );
+      await rawRun(old, `INSERT INTO "Library" ("id", "tenantId", "backend", "backendLibraryId", "region", "name", "description", "model", "config", "status", "rawStatus", "createdAt", "updatedAt")
+           VALUES ('${SECOND_HOLDER}', 'tenant-other', 'MPS', 'fp-0', 'cn-beijing', 'taken', NULL, 'AUDIO', NULL, 'PAUSED', 'Paused', '${stamp}', '${stamp}')`);
       for (const status of ["PAUSED", "ACTIVE"]) {
-        await old.use((d) =>
-          d.$executeRawUnsafe(
-            `INSERT INTO "LibraryEvent" ("tenantId", "libraryId", "previousStatus", "status", "rawStatus", "occurredAt")
-             VALUES ('tenant-old', '${ids[0]}', 'OFFLINE', '${status}', '${status.toLowerCase()}', '${stamp}')`,
-          ),
-        );
+        await rawRun(old, `INSERT INTO "LibraryEvent" ("tenantId", "libraryId", "previousStatus", "status", "rawStatus", "occurredAt")
+             VALUES ('tenant-old', '${ids[0]}', 'OFFLINE', '${status}', '${status.toLowerCase()}', '${stamp}')`);
       }
       // The newest event gone again: its id must still never be handed out twice.
-      const [{ max }] = await old.use((d) => d.$queryRawUnsafe<Array<{ max: number }>>(`SELECT MAX("id") AS "max" FROM "LibraryEvent"`));
+      const [{ max }] = await rawAll<{ max: number }>(old, `SELECT MAX("id") AS "max" FROM "LibraryEvent"`);
       highestOldId = Number(max);
-      await old.use((d) => d.$executeRawUnsafe(`DELETE FROM "LibraryEvent" WHERE "id" = ${highestOldId}`));
+      await rawRun(old, `DELETE FROM "LibraryEvent" WHERE "id" = ${highestOldId}`);
     } finally {
       await old.close();
     }
@@ -125,7 +114,7 @@ describe.each(databaseKinds)("store upgrade on $name", (kind: DatabaseKind) => {
     // Every old row is in its shard.
     const check = await connect(parseDatabaseUrl(db.url), () => {});
     try {
-      const rows = await check.use((d) => d.library.findMany({ select: { id: true, shard: true } }));
+      const rows = await rawAll<{ id: string; shard: number }>(check, `SELECT "id", "shard" FROM "Library"`);
       expect(rows.length).toBe(ids.length + 1);
       for (const row of rows) expect(row.shard, row.id).toBe(shardOf(row.id));
       expect(new Set(rows.map((r) => r.shard)).size).toBeGreaterThan(4);
