@@ -14,7 +14,7 @@
  * as 0/1 on SQLite, an array as JSON text on SQLite (read with json_each) and as an array on
  * PostgreSQL (read with ANY). Rows come back as the driver gives them, apart from PostgreSQL's
  * int8 (a number) and timestamp (a UTC instant); the table codecs (library-columns.ts,
- * job-mapping.ts) turn them into domain values with values.ts's readers.
+ * job-columns.ts) turn them into domain values with values.ts's readers.
  */
 
 export type Dialect = "sqlite" | "postgresql";
