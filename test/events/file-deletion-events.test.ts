@@ -90,8 +90,10 @@ describe.each(databaseKinds)("fileDeletionFinished on $name", (kind) => {
 
     expect(ends.errors).toEqual([]);
     expect(ends.events).toHaveLength(3);
+    // Live events come in commit order. The three ends are recorded in one watcher round, and on
+    // PostgreSQL concurrent transactions may commit out of id order (the registry's transition
+    // says why), so only replays are in id order (checked below); live, each comes once.
     const ids = eventIds(ends.events);
-    expect(ids).toEqual([...ids].sort((x, y) => x - y));
     expect(new Set(ids).size).toBe(3);
     const byDeletion = new Map(ends.events.map((event) => [event.deletion.id, event]));
     expect([...byDeletion.keys()].sort()).toEqual([big!.id, small!.id, single!.id].sort());
