@@ -26,7 +26,7 @@ import { notFound } from "../domain/errors.js";
 import { jobToJson } from "../domain/job-json.js";
 import { isFinished, JOB_STATUSES, type FingerprintJob, type JobStatus } from "../domain/job.js";
 import type { FingerprintBackend } from "../domain/model.js";
-import { INSERT_EVENT, insertEventParams } from "./event-columns.js";
+import { appendEvent } from "./event-columns.js";
 import {
   INSERT_JOB,
   insertJobParams,
@@ -281,26 +281,23 @@ export class JobStore implements JobRepository {
       const library = await tx.one(LIBRARY_BY_ID, [job.libraryId]);
       // The foreign key (ON DELETE CASCADE) makes this impossible while the job row exists.
       if (!library) throw new Error(`Job ${id}'s library ${job.libraryId} is missing.`);
-      const event = await tx.one(
-        INSERT_EVENT,
-        insertEventParams({
-          kind: "JOB",
-          tenantId: job.tenantId,
-          libraryId: job.libraryId,
-          jobId: job.id,
-          searchId: job.searchId,
-          backend: job.backend,
-          model: job.model,
-          previousStatus: expected.status,
-          status: update.status,
-          rawStatus: update.rawStatus,
-          firstActivation: false,
-          occurredAt: now,
-          library: librarySnapshot(toLibrary(library)),
-          job: JSON.stringify(jobToJson(job)),
-        }),
-      );
-      return { job, eventId: Number(event!.id) };
+      const event = await appendEvent(tx, {
+        kind: "JOB",
+        tenantId: job.tenantId,
+        libraryId: job.libraryId,
+        jobId: job.id,
+        searchId: job.searchId,
+        backend: job.backend,
+        model: job.model,
+        previousStatus: expected.status,
+        status: update.status,
+        rawStatus: update.rawStatus,
+        firstActivation: false,
+        occurredAt: now,
+        library: librarySnapshot(toLibrary(library)),
+        job: JSON.stringify(jobToJson(job)),
+      });
+      return { job, eventId: Number(event.id) };
     });
     if (!outcome) throw notFound(`Job ${id}`);
     return outcome;

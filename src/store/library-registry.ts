@@ -17,7 +17,7 @@ import { notFound } from "../domain/errors.js";
 import type { FingerprintBackend, LibraryStatus } from "../domain/model.js";
 import { FINGERPRINT_BACKENDS, LIBRARY_STATUSES, UNSETTLED_STATUSES } from "../domain/model.js";
 import type { Clock } from "./clock.js";
-import { INSERT_EVENT, insertEventParams } from "./event-columns.js";
+import { appendEvent } from "./event-columns.js";
 import { toLibraryEvent } from "./event-mapping.js";
 import {
   INSERT_LIBRARY,
@@ -239,11 +239,8 @@ export class LibraryRegistry implements LibraryRepository {
    * rawStatus changes, only deleteJobId (when given) is written, under the same condition,
    * and no event is appended.
    *
-   * Event ids: SQLite's AUTOINCREMENT hands them out in commit order (one writer at a time).
-   * PostgreSQL's sequence hands them out at INSERT time, so two transitions of different
-   * libraries committing concurrently can become visible out of id order (id 8 committed
-   * before id 7): a reader that saw 8 may see 7 appear later. Consumers account for this
-   * (the relay's listSince sweep); the store does not serialize appends to prevent it.
+   * Event ids are in commit order on both databases (appendEvent, event-columns.ts, says how),
+   * so a subscriber resuming `after` the last id it saw misses nothing.
    */
   async transition(
     id: string,
@@ -272,26 +269,23 @@ export class LibraryRegistry implements LibraryRepository {
         row = activated ?? row;
       }
       const library = toLibrary(row);
-      const event = await tx.one(
-        INSERT_EVENT,
-        insertEventParams({
-          tenantId: library.tenantId,
-          libraryId: library.id,
-          backend: library.backend,
-          model: library.model,
-          previousStatus: expected.status,
-          status: update.status,
-          rawStatus: update.rawStatus,
-          firstActivation,
-          occurredAt: now,
-          library: librarySnapshot(library),
-          kind: "LIBRARY",
-          jobId: null,
-          searchId: null,
-          job: null,
-        }),
-      );
-      return { library, event: toLibraryEvent(event!) };
+      const event = await appendEvent(tx, {
+        tenantId: library.tenantId,
+        libraryId: library.id,
+        backend: library.backend,
+        model: library.model,
+        previousStatus: expected.status,
+        status: update.status,
+        rawStatus: update.rawStatus,
+        firstActivation,
+        occurredAt: now,
+        library: librarySnapshot(library),
+        kind: "LIBRARY",
+        jobId: null,
+        searchId: null,
+        job: null,
+      });
+      return { library, event: toLibraryEvent(event) };
     });
     if (!outcome) throw notFound(`Library ${id}`);
     return outcome;

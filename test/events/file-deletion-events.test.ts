@@ -90,9 +90,10 @@ describe.each(databaseKinds)("fileDeletionFinished on $name", (kind) => {
 
     expect(ends.errors).toEqual([]);
     expect(ends.events).toHaveLength(3);
-    // Live events come in commit order. The three ends are recorded in one watcher round, and on
-    // PostgreSQL concurrent transactions may commit out of id order (the registry's transition
-    // says why), so only replays are in id order (checked below); live, each comes once.
+    // The three ends are recorded concurrently in one watcher round: their ids are in commit
+    // order (event-columns.ts appendEvent), but live delivery follows publish order, which two
+    // concurrent recorders may swap (docs/operations.md, Known defects). Replays are in id
+    // order (checked below); live, each comes once.
     const ids = eventIds(ends.events);
     expect(new Set(ids).size).toBe(3);
     const byDeletion = new Map(ends.events.map((event) => [event.deletion.id, event]));
