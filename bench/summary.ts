@@ -84,8 +84,16 @@ export function writeSummary(dir: string, machine: { cores: number; cpu: string;
         `| ${backend} | direct ${b.action} (SignedRpcClient) | ${b.directMs.p50} | ${b.directMs.p95} | ${b.directMs.mean} |`,
         `| ${backend} | ratio gateway / direct | ${b.ratio.p50} | ${b.ratio.p95} | ${b.ratio.mean} |`,
       );
+      if (b.relayMs) {
+        lines.push(
+          `| ${backend} | relay: bare HTTP hop + the same SignedRpcClient call | ${b.relayMs.p50} | ${b.relayMs.p95} | ${b.relayMs.mean} |`,
+          `| ${backend} | ratio relay / direct (any HTTP hop's floor) | ${b.relayRatio.p50} | ${b.relayRatio.p95} | ${b.relayRatio.mean} |`,
+        );
+      }
     }
-    const cpu = Object.entries<any>(jobs.backends).map(([backend, b]) => `${backend} ${b.gatewayCpuMsPerSubmit.process} ms`).join(", ");
+    const cpu = Object.entries<any>(jobs.backends)
+      .map(([backend, b]) => `${backend} ${b.gatewayCpuMsPerSubmit.process} ms` + (b.gatewayCpuMsPerSubmit.duringSubmit !== undefined ? ` (${b.gatewayCpuMsPerSubmit.duringSubmit} ms during its own submits)` : ""))
+      .join(", ");
     lines.push("", `Gateway CPU per submit: ${cpu}. Goal "${jobs.goal}": ${yesNo(jobs.goalMet)}.`);
     const counted = jobs.cpuProfile?.sqliteStatementsPerRequest;
     if (counted) {

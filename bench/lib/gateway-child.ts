@@ -5,7 +5,7 @@
  * when a louder LOG_LEVEL prints it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -133,6 +133,27 @@ export function cpuSeconds(pid: number): number {
  */
 export function mainThreadCpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/**
+ * CPU time of all the process's threads in milliseconds, to the nanosecond
+ * (/proc/<pid>/task/<tid>/schedstat, first field), for spans too short for the 10 ms ticks
+ * of cpuSeconds. Threads that ended meanwhile are not counted; 0 where there is no schedstat.
+ */
+export function taskCpuMs(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ns / 1e6;
 }
 
 function statCpuSeconds(path: string): number {

@@ -6,26 +6,35 @@
  * the round trip to Alibaba Cloud. SAVE mode, a new primary key and idempotency key per
  * submit, media from an object put into the emulator's OSS first.
  *
- * Sequential like the creates part, but interleaved (gateway, direct, gateway, ...; who goes
- * first alternates) rather than one block after the other: the machine is shared, and a load
- * swing between two blocks would land on one side only.
+ * Sequential like the creates part, but interleaved (gateway, direct, relay, then the next
+ * submit starting one further along) rather than one block after the other: the machine is
+ * shared, and a load swing between two blocks would land on one side only.
+ *
+ * The emulator runs in a process of its own (emulator-process.ts): in the bench's process its
+ * answer reached the direct call inside the same event loop, never waking the client from
+ * outside as a real service's answer does, while the gateway path paid that wake-up. A third
+ * path, the relay (sdk-relay-child.ts: node:http in, the same SignedRpcClient call, JSON out),
+ * measures what any HTTP hop in front of the SDK costs on the machine: the part of the
+ * overhead that is not the gateway's own work.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_DEV_ACCOUNT, type RunningEmulator } from "../../src/emulator/index.js";
+import { DEFAULT_DEV_ACCOUNT } from "../../src/emulator/index.js";
 import { SignedRpcClient, type RpcParams } from "../../src/backends/signed-rpc-client.js";
 import { ICE_API_VERSION } from "../../src/backends/ice-backend.js";
 import { MPS_API_VERSION } from "../../src/backends/mps-backend.js";
 import { MEDIA_TYPE_WORDS, SAVE_TYPES } from "../../src/domain/job.js";
 import { summarizeProfile } from "./cpu-profile.js";
-import { ROOT, cpuSeconds, graphql, mainThreadCpuSeconds, sleep, type GatewayChild } from "./gateway-child.js";
+import { startEmulatorProcess, type EmulatorProcess } from "./emulator-process.js";
+import { startSdkRelay } from "./sdk-relay.js";
+import { ROOT, cpuSeconds, graphql, mainThreadCpuSeconds, sleep, taskCpuMs, type GatewayChild } from "./gateway-child.js";
 
 export interface JobsSubmitBenchDeps {
-  emulator: RunningEmulator;
   launch(env: Record<string, string>, nodeArgs?: string[]): Promise<GatewayChild>;
   stop(child: GatewayChild): Promise<void>;
+  /** The gateway child's settings; the part sets ICE_ENDPOINT and MPS_ENDPOINT to its own emulator in `extra`. */
   gatewayEnv(databaseFile: string, extra?: Record<string, string>): Record<string, string>;
   dbFile(label: string): string;
   log(line: string): void;
@@ -88,12 +97,39 @@ function directParams(backend: "ICE" | "MPS", backendLibraryId: string, primaryK
   };
 }
 
+/**
+ * The part's own emulator, in a child process. Its QPS limits are lifted for the actions the
+ * part calls back to back: the profiled run sends submits and creates as fast as they
+ * complete, and Throttling answers (which the gateway retries after a back-off) would be
+ * timed as the gateway's.
+ */
+function startPartEmulator(): Promise<EmulatorProcess> {
+  const unthrottled = ["SubmitDNAJob", "SubmitFpShotJob", "CreateDNADB", "ListDNADB", "CreateFpShotDB", "ListFpShotDB"];
+  return startEmulatorProcess({
+    libraryQuota: 1_000_000,
+    activationDelayMs: 24 * 3600 * 1000,
+    activationJitterMs: 0,
+    qpsLimits: Object.fromEntries(unthrottled.map((action) => [action, 100_000])),
+  });
+}
+
+/** The gateway child's settings, pointed at the part's emulator. */
+function gatewayEnvFor(deps: JobsSubmitBenchDeps, emulator: EmulatorProcess, label: string, extra: Record<string, string> = {}) {
+  return deps.gatewayEnv(deps.dbFile(label), {
+    BACKEND_QPS_LIMIT: "10000",
+    RECONCILE_AT_STARTUP: "false",
+    ICE_ENDPOINT: emulator.endpoint,
+    MPS_ENDPOINT: emulator.endpoint,
+    ...extra,
+  });
+}
+
 /** An ACTIVE library of the backend, made through the gateway and activated on the emulator. */
-async function activeLibrary(deps: JobsSubmitBenchDeps, gateway: GatewayChild, backend: "ICE" | "MPS", label: string) {
+async function activeLibrary(deps: JobsSubmitBenchDeps, emulator: EmulatorProcess, gateway: GatewayChild, backend: "ICE" | "MPS", label: string) {
   const model = backend === "ICE" ? "VIDEO" : "IMAGE";
   const created = await graphql(gateway.graphqlUrl, CREATE, { input: { name: `jobs-bench-${label}-${backend.toLowerCase()}`, model, backend, idempotencyKey: `${deps.runId}-${label}-lib-${backend}` } });
   const library = created.createFingerprintLibrary.library as { id: string; backendLibraryId: string };
-  deps.emulator.control.activate(library.backendLibraryId);
+  await emulator.activate(library.backendLibraryId);
   const refreshed = await graphql(gateway.graphqlUrl, REFRESH, { id: library.id });
   if (refreshed.refreshFingerprintLibrary.status !== "ACTIVE") throw new Error(`${backend} library did not turn ACTIVE`);
   return { ...library, model };
@@ -107,27 +143,28 @@ async function submitThroughGateway(deps: JobsSubmitBenchDeps, gateway: GatewayC
 }
 
 export async function benchJobsSubmit(deps: JobsSubmitBenchDeps, options: JobsSubmitBenchOptions) {
-  const { emulator, log } = deps;
-  const control = emulator.control;
-  // Jobs stay Queuing: what is timed is the submit, not the emulator fingerprinting media
-  // in the bench's own process.
-  control.pauseQueue("ice");
-  control.pauseQueue("mps");
-  await emulator.oss.write(DEFAULT_DEV_ACCOUNT.accessKeyId, `oss-${REGION}`, BUCKET, OBJECT, Buffer.alloc(64 * 1024, 7), "video/mp4");
-
-  // RECONCILE_AT_STARTUP=false and BACKEND_QPS_LIMIT=10000 as in the creates part.
-  const gateway = await deps.launch(deps.gatewayEnv(deps.dbFile("jobs-submit"), { BACKEND_QPS_LIMIT: "10000", RECONCILE_AT_STARTUP: "false" }));
+  const { log } = deps;
+  const emulator = await startPartEmulator();
+  let relay: Awaited<ReturnType<typeof startSdkRelay>> | undefined;
+  let gateway: GatewayChild | undefined;
   const perBackend: Record<string, unknown> = {};
   let cpuProfile: Awaited<ReturnType<typeof profileSubmits>> | undefined;
-  let stopped = false;
   const load: number[] = [loadavg()[0]];
   try {
+    // Jobs stay Queuing: what is timed is the submit, not the emulator fingerprinting media.
+    await emulator.pauseQueue("ice");
+    await emulator.pauseQueue("mps");
+    await emulator.writeObject(DEFAULT_DEV_ACCOUNT.accessKeyId, `oss-${REGION}`, BUCKET, OBJECT, Buffer.alloc(64 * 1024, 7), "video/mp4");
+    relay = await startSdkRelay({ endpoint: emulator.endpoint, region: REGION, credentials: DEFAULT_DEV_ACCOUNT });
+    // RECONCILE_AT_STARTUP=false and BACKEND_QPS_LIMIT=10000 as in the creates part.
+    gateway = await deps.launch(gatewayEnvFor(deps, emulator, "jobs-submit"));
     for (const backend of ["ICE", "MPS"] as const) {
-      const library = await activeLibrary(deps, gateway, backend, "timed");
+      const library = await activeLibrary(deps, emulator, gateway, backend, "timed");
       const model = library.model;
+      const version = backend === "ICE" ? ICE_API_VERSION : MPS_API_VERSION;
 
       const client = new SignedRpcClient({
-        version: backend === "ICE" ? ICE_API_VERSION : MPS_API_VERSION,
+        version,
         // The gateway's target for a local endpoint: the region travels in x-acs-region-id (backends/index.ts endpointFor).
         target: () => ({ endpoint: emulator.endpoint, protocol: "http", regionHeader: REGION }),
         credentials: DEFAULT_DEV_ACCOUNT,
@@ -135,50 +172,75 @@ export async function benchJobsSubmit(deps: JobsSubmitBenchDeps, options: JobsSu
         readTimeoutMs: 10000,
         signatureAlgorithm: "v3",
       });
-      const viaGateway = (i: number) => submitThroughGateway(deps, gateway, backend, library.id, String(i));
+      const timedGateway = gateway;
+      const viaGateway = (i: number) => submitThroughGateway(deps, timedGateway, backend, library.id, String(i));
       const direct = async (i: number) => {
         const body = await client.call(REGION, SUBMIT_ACTION[backend], directParams(backend, library.backendLibraryId, `direct-${i}`));
         if (typeof body.JobId !== "string") throw new Error(`direct ${SUBMIT_ACTION[backend]} answered without a JobId`);
       };
+      const relayed = async (i: number) => {
+        const body = await relay!.call(version, SUBMIT_ACTION[backend], directParams(backend, library.backendLibraryId, `relay-${i}`));
+        if (typeof body.JobId !== "string") throw new Error(`relayed ${SUBMIT_ACTION[backend]} answered without a JobId`);
+      };
 
-      log(`jobs-submit ${backend}: ${options.warmup} untimed + ${options.submits} timed submits each way, interleaved, ${options.latencyMs} ms on ${SUBMIT_ACTION[backend]}`);
-      control.setFault(SUBMIT_ACTION[backend], { latencyMs: options.latencyMs });
+      log(`jobs-submit ${backend}: ${options.warmup} untimed + ${options.submits} timed submits each way (gateway, direct, relay), interleaved, ${options.latencyMs} ms on ${SUBMIT_ACTION[backend]}`);
+      await emulator.setFault(SUBMIT_ACTION[backend], { latencyMs: options.latencyMs });
       const gw: number[] = [];
       const dr: number[] = [];
+      const rl: number[] = [];
+      const paths = [[viaGateway, gw], [direct, dr], [relayed, rl]] as const;
       let cpu0 = 0;
       let main0 = 0;
+      let cpuDuringSubmitsMs = 0;
       try {
         for (let i = 0; i < options.warmup + options.submits; i++) {
-          if (i === options.warmup) [cpu0, main0] = [cpuSeconds(gateway.pid), mainThreadCpuSeconds(gateway.pid)];
+          if (i === options.warmup) [cpu0, main0] = [cpuSeconds(timedGateway.pid), mainThreadCpuSeconds(timedGateway.pid)];
           const timed = i >= options.warmup;
-          for (const [path, times] of i % 2 === 0 ? ([[viaGateway, gw], [direct, dr]] as const) : ([[direct, dr], [viaGateway, gw]] as const)) {
+          // Each path goes first, second and third in turn.
+          for (let k = 0; k < paths.length; k++) {
+            const [path, times] = paths[(i + k) % paths.length];
+            // The gateway's CPU around its own submit, read outside the timed span (reading takes the bench ~0.1 ms).
+            const cpu = timed && path === viaGateway ? taskCpuMs(timedGateway.pid) : 0;
             const t0 = performance.now();
             await path(i);
-            if (timed) times.push(performance.now() - t0);
+            const elapsed = performance.now() - t0;
+            if (!timed) continue;
+            times.push(elapsed);
+            if (path === viaGateway) cpuDuringSubmitsMs += taskCpuMs(timedGateway.pid) - cpu;
           }
         }
       } finally {
-        control.clearFault(SUBMIT_ACTION[backend]);
+        await emulator.clearFault(SUBMIT_ACTION[backend]);
       }
       const cpuMsPerSubmit = {
-        process: r2(((cpuSeconds(gateway.pid) - cpu0) * 1000) / options.submits),
-        mainThread: r2(((mainThreadCpuSeconds(gateway.pid) - main0) * 1000) / options.submits),
+        process: r2(((cpuSeconds(timedGateway.pid) - cpu0) * 1000) / options.submits),
+        mainThread: r2(((mainThreadCpuSeconds(timedGateway.pid) - main0) * 1000) / options.submits),
+        duringSubmit: r2(cpuDuringSubmitsMs / options.submits),
       };
       load.push(loadavg()[0]);
-      const result = { action: SUBMIT_ACTION[backend], model, ...compare(stats(gw), stats(dr)), gatewayCpuMsPerSubmit: cpuMsPerSubmit };
+      const [g, d, r] = [stats(gw), stats(dr), stats(rl)];
+      const result = {
+        action: SUBMIT_ACTION[backend],
+        model,
+        ...compare(g, d),
+        relayMs: r,
+        relayRatio: { p50: r2(r.p50 / d.p50), p95: r2(r.p95 / d.p95), mean: r2(r.mean / d.mean) },
+        gatewayOverRelayMs: { p50: r3(g.p50 - r.p50), p95: r3(g.p95 - r.p95), mean: r3(g.mean - r.mean) },
+        gatewayCpuMsPerSubmit: cpuMsPerSubmit,
+      };
       perBackend[backend] = { ...result, goalMet: result.ratio.p50 <= 1.05 };
       log(
-        `jobs-submit ${backend}: gateway p50 ${result.gatewayMs.p50} p95 ${result.gatewayMs.p95} mean ${result.gatewayMs.mean} ms; ` +
-          `direct p50 ${result.directMs.p50} p95 ${result.directMs.p95} mean ${result.directMs.mean} ms; ratio p50 ${result.ratio.p50}; gateway CPU ${cpuMsPerSubmit.process} ms/submit`,
+        `jobs-submit ${backend}: gateway p50 ${g.p50} p95 ${g.p95} mean ${g.mean} ms; direct p50 ${d.p50} p95 ${d.p95} mean ${d.mean} ms; ` +
+          `relay p50 ${r.p50} ms; ratio p50 ${result.ratio.p50} (relay ${result.relayRatio.p50}); gateway CPU ${cpuMsPerSubmit.process} ms/submit`,
       );
     }
     await deps.stop(gateway);
-    stopped = true;
-    if (options.cpuProfileDir) cpuProfile = await profileSubmits(deps, options, options.cpuProfileDir);
+    gateway = undefined;
+    if (options.cpuProfileDir) cpuProfile = await profileSubmits(deps, emulator, options, options.cpuProfileDir);
   } finally {
-    if (!stopped) await deps.stop(gateway);
-    control.resumeQueue("ice");
-    control.resumeQueue("mps");
+    if (gateway) await deps.stop(gateway);
+    await relay?.close();
+    await emulator.close();
   }
   return {
     backendLatencyMs: options.latencyMs,
@@ -189,8 +251,10 @@ export async function benchJobsSubmit(deps: JobsSubmitBenchDeps, options: JobsSu
     goal: "submit overhead through the gateway vs the direct SDK call at 50 ms backend latency <= 1.05x (p50)",
     goalMet: Object.values(perBackend).every((b) => (b as { goalMet: boolean }).goalMet),
     cpuProfile,
+    cpuNotes:
+      "gatewayCpuMsPerSubmit: process and mainThread are the gateway child's CPU (/proc stat ticks) over the whole timed loop divided by the submits, so they include what it spends idle meanwhile (timers, the event sweep, GC) while the direct and relay calls run; duringSubmit is its CPU (all threads, schedstat) from just before to just after each of its own submits, which the other paths do not change.",
     notes:
-      "Sequential and interleaved (gateway, direct; who goes first alternates). Gateway: submitFingerprintJob over HTTP (SAVE, a new primaryKey and idempotencyKey each, media.oss an object put into the emulator's OSS first) to a gateway child (SQLite, watcher and start-up reconcile off, BACKEND_QPS_LIMIT=10000) on an ACTIVE library (VIDEO -> ICE, IMAGE -> MPS). Direct: the same SubmitDNAJob / SubmitFpShotJob wire parameters with SignedRpcClient (@alicloud/openapi-core, ACS3, region in x-acs-region-id as the gateway sends it) from the bench process. The emulator delays every submit of that action by backendLatencyMs; its job queues are paused so no media is analysed.",
+      "Sequential and interleaved (gateway, direct, relay; each goes first in turn). Gateway: submitFingerprintJob over HTTP (fetch; SAVE, a new primaryKey and idempotencyKey each, media.oss an object put into the emulator's OSS first) to a gateway child (SQLite, watcher and start-up reconcile off, BACKEND_QPS_LIMIT=10000) on an ACTIVE library (VIDEO -> ICE, IMAGE -> MPS). Direct: the same SubmitDNAJob / SubmitFpShotJob wire parameters with SignedRpcClient (@alicloud/openapi-core, ACS3, region in x-acs-region-id as the gateway sends it) from the bench process. Relay: the same wire parameters POSTed with fetch to a bare node:http process that makes the same SignedRpcClient call and answers its JSON (bench/lib/sdk-relay-child.ts): relayRatio is what any HTTP hop in front of the SDK costs on this machine, gatewayOverRelayMs the gateway's own work. The emulator runs in its own process (its QPS limits lifted for the part's actions), delays every submit of that action by backendLatencyMs, and its job queues are paused so no media is analysed.",
   };
 }
 
@@ -231,20 +295,20 @@ function perRequest(before: Record<string, number>, after: Record<string, number
  * ICE submit, per MPS submit and, for comparison, per createFingerprintLibrary (VIDEO -> ICE)
  * on the same gateway.
  */
-async function profileSubmits(deps: JobsSubmitBenchDeps, options: JobsSubmitBenchOptions, dir: string) {
+async function profileSubmits(deps: JobsSubmitBenchDeps, emulator: EmulatorProcess, options: JobsSubmitBenchOptions, dir: string) {
   mkdirSync(dir, { recursive: true });
   const name = `jobs-submit.${Date.now()}.cpuprofile`;
   const countsFile = join(dir, `jobs-submit-statements.${process.pid}.json`);
   deps.log(`jobs-submit: one more gateway under --cpu-prof with its SQLite statements counted, ${options.submits} submits per backend, then ${options.submits} creates`);
   const gateway = await deps.launch(
-    { ...deps.gatewayEnv(deps.dbFile("jobs-submit-prof"), { BACKEND_QPS_LIMIT: "10000", RECONCILE_AT_STARTUP: "false" }), SQLITE_COUNTER_FILE: countsFile },
+    gatewayEnvFor(deps, emulator, "jobs-submit-prof", { SQLITE_COUNTER_FILE: countsFile }),
     [`--import=${pathToFileURL(join(ROOT, "dist", "bench", "lib", "sqlite-statement-counter.js")).href}`, "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`],
   );
   let fromUs = 0;
   let toUs = 0;
   const statements: Record<string, unknown> = {};
   try {
-    const libraries = { ICE: await activeLibrary(deps, gateway, "ICE", "prof"), MPS: await activeLibrary(deps, gateway, "MPS", "prof") };
+    const libraries = { ICE: await activeLibrary(deps, emulator, gateway, "ICE", "prof"), MPS: await activeLibrary(deps, emulator, gateway, "MPS", "prof") };
     for (const backend of ["ICE", "MPS"] as const) for (let i = 0; i < options.warmup; i++) await submitThroughGateway(deps, gateway, backend, libraries[backend].id, `prof-warm-${i}`);
     let counts = await statementCounts(gateway, countsFile, 0);
     fromUs = Number(process.hrtime.bigint() / 1000n);

@@ -72,7 +72,8 @@ async function answer(
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    if (value === undefined || (key === "accept" && NEUTRAL_ACCEPT.has(value as string))) continue;
+    headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   const queryAt = req.url!.indexOf("?");
   const response = await apollo.executeHTTPGraphQLRequest({
@@ -88,6 +89,15 @@ async function answer(
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/**
+ * Accept headers that change nothing Apollo decides: with them, as without an Accept header,
+ * a single result is JSON, incremental delivery is refused and no landing page is chosen.
+ * Apollo negotiates the Accept header with `negotiator` two or three times per operation,
+ * about 60 µs of a submit's CPU for the default of fetch and curl (any type), so these two
+ * reach it as no header at all. Any other Accept is passed on as sent.
+ */
+const NEUTRAL_ACCEPT: ReadonlySet<string> = new Set(["*/*", "application/json"]);
 
 function batchTooLarge(operations: number, max: number) {
   return {

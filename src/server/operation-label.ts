@@ -17,6 +17,12 @@ export const OTHER = "other";
 
 const INTROSPECTION_ROOTS = ["__schema", "__type", "__typename"];
 const rootFieldsBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+/**
+ * Labels already worked out, by schema and operation node: Apollo hands every request with
+ * the same query text the same parsed document (its document cache), so the walk below runs
+ * once per distinct operation, not once per request.
+ */
+const labelsBySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, string>>();
 
 /** Every name that may appear as a label: the schema's root fields and introspection's. */
 export function rootFieldNames(schema: GraphQLSchema): ReadonlySet<string> {
@@ -33,6 +39,14 @@ export function rootFieldNames(schema: GraphQLSchema): ReadonlySet<string> {
 
 export function operationLabel(schema: GraphQLSchema, document: DocumentNode | undefined, operation: OperationDefinitionNode | undefined): string {
   if (!operation) return UNPARSED;
+  let labels = labelsBySchema.get(schema);
+  if (!labels) labelsBySchema.set(schema, (labels = new WeakMap()));
+  let label = labels.get(operation);
+  if (label === undefined) labels.set(operation, (label = labelOf(schema, document, operation)));
+  return label;
+}
+
+function labelOf(schema: GraphQLSchema, document: DocumentNode | undefined, operation: OperationDefinitionNode): string {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document?.definitions ?? []) if (definition.kind === "FragmentDefinition") fragments.set(definition.name.value, definition);
   const names = new Set<string>();

@@ -31,6 +31,21 @@ function postChunked(chunks: string[]): Promise<{ status: number; body: string }
   });
 }
 
+/** A POST of QUERY with exactly this Accept header, or none (fetch always sends one). */
+function postWithAccept(accept: string | undefined): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  const url = new URL(h.gateway.graphqlUrl);
+  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(QUERY) };
+  if (accept !== undefined) headers.accept = accept;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode!, contentType: res.headers["content-type"], body }));
+    });
+    req.on("error", reject);
+    req.end(QUERY);
+  });
+}
+
 describe("the /graphql route to Apollo", () => {
   it("answers a plain JSON POST, with or without a utf-8 charset, and with a query string", async () => {
     for (const contentType of ["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"']) {
@@ -40,6 +55,20 @@ describe("the /graphql route to Apollo", () => {
     }
     const withQuery = await fetch(`${h.gateway.graphqlUrl}?x=1`, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY });
     expect(await withQuery.json()).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+  });
+
+  it("answers the same JSON for Accept */*, application/json or none (they reach Apollo as none), and negotiates any other Accept as sent", async () => {
+    const answers = [];
+    for (const accept of [undefined, "*/*", "application/json"]) answers.push(await postWithAccept(accept));
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.contentType).toBe("application/json; charset=utf-8");
+      expect(JSON.parse(answer.body)).toEqual({ data: { fingerprintLibraries: { totalCount: 0 } } });
+    }
+    const graphqlResponse = await postWithAccept("application/graphql-response+json, application/json;q=0.9");
+    expect(graphqlResponse.contentType).toBe("application/graphql-response+json; charset=utf-8");
+    const nothingServed = await postWithAccept("text/html");
+    expect(nothingServed.status).toBe(406);
   });
 
   it("reads leading whitespace like body-parser, and refuses JSON that is not an object or array", async () => {
