@@ -8,25 +8,13 @@
 import { randomUUID } from "node:crypto";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresql, type TestDatabase } from "../support/databases.js";
+import { postgresql, type TestDatabase, scaleOutServers } from "../support/databases.js";
 import { FILE_DELETION_FINISHED } from "../support/documents.js";
 import { activeLibrary, deleteFiles, endOnMps, watcherRounds } from "../support/file-deletions.js";
 import { eventually, startHarness, type Harness } from "../support/gateway-harness.js";
 import { connect, subscribe } from "../support/subscription-client.js";
 
-const pgUrl = process.env.DATABASE_URL_TEST;
-const redisUrl = process.env.REDIS_URL_TEST;
-const missing = [!pgUrl && "DATABASE_URL_TEST", !redisUrl && "REDIS_URL_TEST"].filter(Boolean).join(" and ");
-
-if (missing && process.env.CI) {
-  describe("file deletion events across instances", () => {
-    it("needs its servers", () => {
-      throw new Error(`${missing} must be set in CI (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-    });
-  });
-} else if (missing) {
-  console.log(`file deletion events across instances skipped: ${missing} not set (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-}
+const { pgUrl, redisUrl, missing } = scaleOutServers("file deletion events across instances");
 
 const KEY_A = "scale-deletions-a-0123456789abcdef";
 const KEY_B = "scale-deletions-b-fedcba9876543210";
@@ -48,6 +36,7 @@ describe.skipIf(!!missing)("file deletion events across instances (PostgreSQL + 
       EVENT_SWEEP_LOOKBACK_MS: "1200000",
       // A's watcher rounds are the test's own.
       WATCHER_TICK_MS: "60000",
+      JOB_WATCHER_TICK_MS: "60000",
     };
     // One after the other: the first migrates the fresh schema.
     a = await startHarness({ databaseUrl: database.url, env, emulator: { activationDelayMs: 3_600_000, deleteJobDelayMs: 3_600_000 } });

@@ -40,7 +40,7 @@ describe.each(databaseKinds)("fileDeletionFinished on $name", (kind) => {
       // Libraries turn ACTIVE and delete jobs end only when a test says so.
       emulator: { activationDelayMs: 3_600_000, deleteJobDelayMs: 3_600_000, libraryQuota: 100 },
       // The test runs the job watcher's rounds itself; its own rounds would only come later.
-      env: { API_KEYS: `tenant-a:${KEY_A},tenant-b:${KEY_B}`, WATCHER_TICK_MS: "60000" },
+      env: { API_KEYS: `tenant-a:${KEY_A},tenant-b:${KEY_B}`, WATCHER_TICK_MS: "60000", JOB_WATCHER_TICK_MS: "60000" },
     });
     watcherRound = watcherRounds(h);
     clientA = connect(h.gateway.graphqlUrl, { Authorization: `Bearer ${KEY_A}` });

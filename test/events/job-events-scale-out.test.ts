@@ -8,25 +8,13 @@ import { randomUUID } from "node:crypto";
 import { print } from "graphql";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresql, type TestDatabase } from "../support/databases.js";
+import { postgresql, type TestDatabase, scaleOutServers } from "../support/databases.js";
 import { CREATE, JOB_FINISHED, STATUS_CHANGED } from "../support/documents.js";
 import { eventually, startHarness, type Harness } from "../support/gateway-harness.js";
 import { internalId, runJob } from "../support/jobs.js";
 import { connect, subscribe } from "../support/subscription-client.js";
 
-const pgUrl = process.env.DATABASE_URL_TEST;
-const redisUrl = process.env.REDIS_URL_TEST;
-const missing = [!pgUrl && "DATABASE_URL_TEST", !redisUrl && "REDIS_URL_TEST"].filter(Boolean).join(" and ");
-
-if (missing && process.env.CI) {
-  describe("job events across instances", () => {
-    it("needs its servers", () => {
-      throw new Error(`${missing} must be set in CI (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-    });
-  });
-} else if (missing) {
-  console.log(`job events across instances skipped: ${missing} not set (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-}
+const { pgUrl, redisUrl, missing } = scaleOutServers("job events across instances");
 
 const KEY_A = "scale-jobs-a-0123456789abcdef";
 const KEY_B = "scale-jobs-b-fedcba9876543210";

@@ -9,25 +9,13 @@ import { print } from "graphql";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEV_ACCOUNT, startEmulator, type RunningEmulator } from "../../src/emulator/index.js";
-import { postgresql, type TestDatabase } from "../support/databases.js";
+import { postgresql, type TestDatabase, scaleOutServers } from "../support/databases.js";
 import { ACTIVATED, CREATE } from "../support/documents.js";
 import { eventually } from "../support/gateway-harness.js";
 import { buildGateway, startGatewayProcess, type GatewayProcess } from "../support/gateway-process.js";
 import { connect, subscribe } from "../support/subscription-client.js";
 
-const pgUrl = process.env.DATABASE_URL_TEST;
-const redisUrl = process.env.REDIS_URL_TEST;
-const missing = [!pgUrl && "DATABASE_URL_TEST", !redisUrl && "REDIS_URL_TEST"].filter(Boolean).join(" and ");
-
-if (missing && process.env.CI) {
-  describe("scale-out on PostgreSQL + Redis", () => {
-    it("needs its servers", () => {
-      throw new Error(`${missing} must be set in CI (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-    });
-  });
-} else if (missing) {
-  console.log(`scale-out on PostgreSQL + Redis skipped: ${missing} not set (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-}
+const { pgUrl, redisUrl, missing } = scaleOutServers("scale-out on PostgreSQL + Redis");
 
 
 describe.skipIf(!!missing)("scale-out on PostgreSQL + Redis", () => {

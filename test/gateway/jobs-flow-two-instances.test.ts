@@ -24,24 +24,12 @@ import {
 import { WATCHER_SHARD_COUNT, type FingerprintBackend } from "../../src/domain/model.js";
 import { DEFAULT_DEV_ACCOUNT } from "../../src/emulator/index.js";
 import { putMedia, testEngine } from "../emulator/content-helpers.js";
-import { postgresql, type TestDatabase } from "../support/databases.js";
+import { postgresql, type TestDatabase, scaleOutServers } from "../support/databases.js";
 import { CANCEL, CREATE, DELETE_FILES, FILES, JOB_FINISHED, REFRESH } from "../support/documents.js";
 import { eventually, startHarness, type GraphQLResponse, type Harness } from "../support/gateway-harness.js";
 import { connect, subscribe, type Collected } from "../support/subscription-client.js";
 
-const pgUrl = process.env.DATABASE_URL_TEST;
-const redisUrl = process.env.REDIS_URL_TEST;
-const missing = [!pgUrl && "DATABASE_URL_TEST", !redisUrl && "REDIS_URL_TEST"].filter(Boolean).join(" and ");
-
-if (missing && process.env.CI) {
-  describe("job flow across two instances", () => {
-    it("needs its servers", () => {
-      throw new Error(`${missing} must be set in CI (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-    });
-  });
-} else if (missing) {
-  console.log(`job flow across two instances skipped: ${missing} not set (e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)`);
-}
+const { pgUrl, redisUrl, missing } = scaleOutServers("job flow across two instances");
 
 const KEY = "flow-two-instances-0123456789abcdef";
 const BUCKET = "flow-two-media";

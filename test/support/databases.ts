@@ -59,3 +59,25 @@ export function announcePostgresqlCoverage(suite: string): void {
     console.log(`${suite} on PostgreSQL skipped: DATABASE_URL_TEST is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)`);
   }
 }
+
+/**
+ * For suites that need PostgreSQL and Redis together (several instances on one database and
+ * one bus): their URLs, or what is missing. Like announcePostgresqlCoverage, a missing server
+ * fails the run in CI and is one printed line elsewhere.
+ */
+export function scaleOutServers(suite: string): { pgUrl?: string; redisUrl?: string; missing: string } {
+  const pgUrl = process.env.DATABASE_URL_TEST;
+  const redisUrl = process.env.REDIS_URL_TEST;
+  const missing = [!pgUrl && "DATABASE_URL_TEST", !redisUrl && "REDIS_URL_TEST"].filter(Boolean).join(" and ");
+  const example = "(e.g. postgresql://postgres@127.0.0.1:5432/test, redis://127.0.0.1:6379)";
+  if (missing && process.env.CI) {
+    describe(suite, () => {
+      it("needs its servers", () => {
+        throw new Error(`${missing} must be set in CI ${example}`);
+      });
+    });
+  } else if (missing) {
+    console.log(`${suite} skipped: ${missing} not set ${example}`);
+  }
+  return { pgUrl, redisUrl, missing };
+}
