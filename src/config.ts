@@ -122,8 +122,8 @@ export const EnvSchema = z
     WATCHER_LEASE_TTL_MS: int(1_000, 600_000).default(15_000).describe("Watcher shard lease lifetime; a dead instance's shards move after this."),
     JOB_WATCHER_TICK_MS: int(10, 60_000)
       .default(100)
-      .describe("Pause between job-watcher rounds. Short, so a job is read close to when it is due: a round with nothing due is one indexed query."),
-    JOB_WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("Shortest time between two reads of one fingerprint job's status."),
+      .describe("Longest pause between job-watcher rounds; a round starts sooner (never within half of it) when a job falls due. A round with nothing due is one indexed query."),
+    JOB_WATCHER_MIN_INTERVAL_MS: int(10, 3_600_000).default(1_000).describe("How soon a fingerprint job's finish is recorded: while a job is expected to finish, its status is read this often less the time a read takes. Also the first step of the back-off."),
     JOB_WATCHER_MAX_INTERVAL_MS: int(10, 86_400_000).default(60_000).describe("Longest time between two reads of one fingerprint job's status."),
     JOB_WATCHER_BATCH_SIZE: int(1, 10_000).default(1_000).describe("Fingerprint jobs read per job-watcher round (ten per backend call)."),
     JOB_EXPECTED_DURATION_MS: int(0, 86_400_000).default(10_000).describe("Seed of a job's expected run time (then learned per backend and model from finished jobs); jobs are read often from 0 to twice this until something is learned."),

@@ -5,10 +5,19 @@
  * long a job will take (the media's length is known only once it ran), so the duration is
  * learned per backend and model from the jobs that finished here, the way TCP learns a
  * round-trip time (RFC 6298): a moving mean and a moving mean deviation, seeded by a setting.
- * A job is left alone until mean - 2 x deviation, read at the minimum interval (never later)
- * until mean + 2 x deviation (when most jobs end: the finish is seen within one interval), and
- * after that less and less often (a quarter of how late it is), up to the ceiling. A read
- * that failed backs off by doubling.
+ * A job is left alone until mean - 3 x deviation, read often until mean + 2 x deviation (when
+ * nearly all jobs end), and after that less and less often: from the same spacing, growing to a
+ * quarter of how late it is, up to the ceiling. A read that failed backs off by doubling. (A
+ * finish before the window is seen only at its start, so the early side is the wider one.)
+ *
+ * "Often" keeps a promise: inside the window a job's finish is recorded (its event committed)
+ * within one minimum interval of the backend's Success. A read is not instant: the job is
+ * picked up a little after it falls due, its call answers, a finish is recorded. The watcher
+ * reports that lateness (due -> recorded) of every read, and the schedule learns it the same
+ * RFC 6298 way (a moving mean and mean deviation). Reads in the window are spaced by the
+ * interval less mean + 4 x deviation of the lateness (at most half the interval), so the last
+ * read before a finish and the read that sees it are never more than one interval apart,
+ * including the second read's own lateness.
  *
  * Reads are grouped per (account, backend, region, kind) and sent at most ten ids a call
  * (QueryDNAJobList / QueryFpShotJobList / QueryFpFileDeleteJobList): with jobs due together,
@@ -28,6 +37,10 @@ export interface JobScheduleSettings {
 
 type Scheduled = Pick<FingerprintJob, "backend" | "model" | "createdAt">;
 
+/** The expected window: from mean - EARLY to mean + LATE deviations (see the header). */
+const EARLY_DEVIATIONS = 3;
+const LATE_DEVIATIONS = 2;
+
 /** Weights of the newest finished job in the moving mean and deviation (RFC 6298's alpha and beta). */
 const MEAN_WEIGHT = 1 / 8;
 const DEVIATION_WEIGHT = 1 / 4;
@@ -37,8 +50,19 @@ interface Estimate {
   deviationMs: number;
 }
 
+/** RFC 6298's update of a moving mean and mean deviation; the first sample seeds both. */
+function updated(before: Estimate | undefined, sampleMs: number): Estimate {
+  if (!before) return { meanMs: sampleMs, deviationMs: sampleMs / 2 };
+  return {
+    meanMs: before.meanMs + MEAN_WEIGHT * (sampleMs - before.meanMs),
+    deviationMs: before.deviationMs + DEVIATION_WEIGHT * (Math.abs(sampleMs - before.meanMs) - before.deviationMs),
+  };
+}
+
 export class JobCheckSchedule {
   private readonly estimates = new Map<string, Estimate>();
+  /** How long after falling due a read's outcome is recorded (pick-up, the call, the write). */
+  private lateness: Estimate | undefined;
 
   constructor(
     private readonly settings: JobScheduleSettings,
@@ -48,33 +72,39 @@ export class JobCheckSchedule {
   /** What a job of this backend and model is expected to take, submit to finish: [earliest, latest] of the usual range. */
   expectedWindowMs(backend: FingerprintBackend, model: FingerprintModel): { earliestMs: number; latestMs: number } {
     const { meanMs, deviationMs } = this.estimate(backend, model);
-    return { earliestMs: Math.max(0, meanMs - 2 * deviationMs), latestMs: meanMs + 2 * deviationMs };
+    return { earliestMs: Math.max(0, meanMs - EARLY_DEVIATIONS * deviationMs), latestMs: meanMs + LATE_DEVIATIONS * deviationMs };
   }
 
   /** Learns from a job that finished `durationMs` after it was submitted. */
   learn(backend: FingerprintBackend, model: FingerprintModel, durationMs: number): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
     const key = `${backend}/${model}`;
-    const before = this.estimates.get(key);
-    if (!before) {
-      this.estimates.set(key, { meanMs: durationMs, deviationMs: durationMs / 2 });
-      return;
-    }
-    const deviationMs = before.deviationMs + DEVIATION_WEIGHT * (Math.abs(durationMs - before.meanMs) - before.deviationMs);
-    this.estimates.set(key, { meanMs: before.meanMs + MEAN_WEIGHT * (durationMs - before.meanMs), deviationMs });
+    this.estimates.set(key, updated(this.estimates.get(key), durationMs));
+  }
+
+  /** Learns from a read whose outcome was recorded `latenessMs` after the job fell due. */
+  observeLateness(latenessMs: number): void {
+    if (!Number.isFinite(latenessMs)) return;
+    this.lateness = updated(this.lateness, Math.max(0, latenessMs));
+  }
+
+  /** What a read in the window is spaced closer than the interval by: the lateness to allow for (mean + 4 x deviation, at most half the interval). */
+  readAllowanceMs(): number {
+    if (!this.lateness) return 0;
+    return Math.min(this.settings.minIntervalMs / 2, Math.round(this.lateness.meanMs + 4 * this.lateness.deviationMs));
   }
 
   /** When to read a job that is not finished yet (also its first read, right after the submit). */
   nextCheckAt(job: Scheduled, now: Date): Date {
     const ageMs = now.getTime() - job.createdAt.getTime();
     const { earliestMs, latestMs } = this.expectedWindowMs(job.backend, job.model);
-    if (ageMs >= earliestMs && ageMs <= latestMs) {
-      // Inside the window, never later than the minimum interval (jitter only below it): the
-      // finish of a job is then seen within one interval of it, plus one round.
-      return new Date(now.getTime() + Math.round(this.settings.minIntervalMs * (0.9 + this.random() * 0.1)));
-    }
-    const delay = ageMs < earliestMs ? earliestMs - ageMs : (ageMs - latestMs) / 4;
-    return new Date(now.getTime() + this.jitter(this.clamp(delay)));
+    // Inside the window: the interval less the lateness of the next read, so a finish is
+    // recorded within one interval of it. Before it: at its start (a spacing at the least, so
+    // reads do not crowd towards it). After it: from the spacing up to a quarter of the delay.
+    const spacingMs = this.settings.minIntervalMs - this.readAllowanceMs();
+    const delay = ageMs < earliestMs ? Math.max(spacingMs, earliestMs - ageMs) : ageMs > latestMs ? Math.max(spacingMs, (ageMs - latestMs) / 4) : spacingMs;
+    // Jitter only below: spreads jobs submitted together without ever reading later than planned.
+    return new Date(now.getTime() + Math.round(Math.min(this.settings.maxIntervalMs, delay) * (0.9 + this.random() * 0.1)));
   }
 
   private estimate(backend: FingerprintBackend, model: FingerprintModel): Estimate {

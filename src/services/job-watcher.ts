@@ -8,7 +8,10 @@
  *   4. as each call answers, record each change of its jobs through the JobStatusRecorder (row + JOB event in one transaction,
  *      compare-and-set): a search that SUCCEEDED gets its matches first (MPS inline, ICE's
  *      DNAResult document fetched), ranked with the job's threshold;
- *   5. reschedule the rest by the job's expected duration (job-check-schedule.ts).
+ *   5. reschedule the rest by the job's expected duration (job-check-schedule.ts), telling the
+ *      schedule how late after falling due each read's outcome was recorded;
+ *   6. sleep until the next job falls due (known from the jobs loaded for fillers), between half
+ *      a tick and a tick: a job is picked up close to when it is due.
  *
  * Reconciliation (docs/operations.md): a job the backend does not know (any more) is FAILED
  * with JOB_NOT_FOUND_ON_BACKEND once it is older than missingGraceMs; a job still unfinished
@@ -57,6 +60,8 @@ export interface JobWatcherRoundReport {
   backendCalls: number;
   /** Where the round's time went: loading due jobs, backend reads with recording (results and transitions), rescheduling. */
   ms: { load: number; readAndRecord: number; schedule: number };
+  /** When the next round has work: the earliest job loaded but not read (now when the load was cut at batchSize); null when none is known before the tick. */
+  nextDueAt: Date | null;
 }
 
 /** Error codes the gateway writes into a job's errorCode (the backend's own codes are kept as they are). */
@@ -113,7 +118,7 @@ export class JobWatcher {
   /** One round, also callable directly (tests, benchmarks). */
   async runRound(now = new Date()): Promise<JobWatcherRoundReport> {
     const held = await this.deps.leases.hold();
-    const report: JobWatcherRoundReport = { shardsHeld: held.length, checked: 0, changed: 0, failed: 0, backendCalls: 0, ms: { load: 0, readAndRecord: 0, schedule: 0 } };
+    const report: JobWatcherRoundReport = { shardsHeld: held.length, checked: 0, changed: 0, failed: 0, backendCalls: 0, ms: { load: 0, readAndRecord: 0, schedule: 0 }, nextDueAt: null };
     if (held.length === 0) return report;
     let mark = performance.now();
     const lap = () => {
@@ -123,7 +128,9 @@ export class JobWatcher {
     };
     // Jobs due a quarter interval from now may fill up a call that goes out anyway (dueWithBatchFillers).
     const horizon = new Date(now.getTime() + Math.floor(this.settings.minIntervalMs / 4));
-    const due = dueWithBatchFillers(await this.deps.jobs.dueForCheck(held, horizon, this.settings.batchSize), now);
+    const loaded = await this.deps.jobs.dueForCheck(held, horizon, this.settings.batchSize);
+    const due = dueWithBatchFillers(loaded, now);
+    report.nextDueAt = nextDueAt(loaded, due, now, this.settings.batchSize);
     report.ms.load = lap();
     if (due.length === 0) return report;
 
@@ -136,7 +143,12 @@ export class JobWatcher {
       batches.map(async (batch) => {
         await this.read(batch, observations);
         const results = await Promise.allSettled(batch.jobs.map((job) => this.settle(job, observations.get(job.id) ?? { kind: "missing" }, now)));
-        batch.jobs.forEach((job, i) => settled.set(job.id, results[i]!));
+        const recordedAt = Date.now();
+        batch.jobs.forEach((job, i) => {
+          settled.set(job.id, results[i]!);
+          // Jobs read because they were due (not fillers read early): how late their outcome was recorded.
+          if (results[i]!.status === "fulfilled" && job.nextCheckAt !== null && job.nextCheckAt <= now) this.schedule.observeLateness(recordedAt - job.nextCheckAt.getTime());
+        });
       }),
     );
     const outcomes = due.map((job) => settled.get(job.id) ?? ({ status: "rejected", reason: new Error(`job ${job.id} has no backend job id`) } as const));
@@ -276,14 +288,35 @@ export class JobWatcher {
   private scheduleRound(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      let next = this.settings.tickMs;
       this.round = this.runRound()
+        .then((report) => {
+          // Sooner when a job falls due, but never closer than half a tick: a round loads every
+          // job due within the fill-ahead, and back-to-back rounds would reload most of them.
+          if (report.nextDueAt) next = Math.min(next, Math.max(next / 2, report.nextDueAt.getTime() - Date.now()));
+        })
         .catch((error) => this.log.error({ err: error }, "job watcher round failed"))
         .finally(() => {
           this.round = undefined;
-          this.scheduleRound(this.settings.tickMs);
+          this.scheduleRound(next);
         });
     }, delayMs);
   }
+}
+
+/**
+ * When the next round has work: at once when the load was cut at `limit` (more jobs are due),
+ * else the earliest due time among the jobs loaded as possible fillers but not read.
+ */
+export function nextDueAt(loaded: readonly WatchedJob[], read: readonly WatchedJob[], now: Date, limit: number): Date | null {
+  if (loaded.length >= limit) return now;
+  const taken = new Set(read.map((job) => job.id));
+  let earliest: Date | null = null;
+  for (const job of loaded) {
+    if (taken.has(job.id) || job.nextCheckAt === null) continue;
+    if (earliest === null || job.nextCheckAt < earliest) earliest = job.nextCheckAt;
+  }
+  return earliest;
 }
 
 /** MPS file-delete jobs read as job states (no result; a job not listed is missing). */
