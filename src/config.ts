@@ -130,8 +130,7 @@ export const EnvSchema = z
     JOB_RESULT_ATTEMPTS: int(1, 100).default(8).describe("Reads of a finished job's result document (ICE DNAResult) before the job is marked FAILED."),
     JOB_MISSING_GRACE_MS: int(0, 86_400_000).default(60_000).describe("Age before a job the backend does not list is marked FAILED (JOB_NOT_FOUND_ON_BACKEND)."),
     JOB_STUCK_AFTER_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000).describe("Age past which an unfinished job is marked FAILED (JOB_STUCK) and no longer read."),
-    EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000).describe("How often the relay sweeps the event log for events the bus lost."),
-    EVENT_SWEEP_LOOKBACK_MS: int(1_000, 3_600_000).default(60_000).describe("How far back the sweep looks; at least twice the interval."),
+    EVENT_SWEEP_INTERVAL_MS: int(50, 600_000).default(2_000).describe("How often the relay reads the event log after the last event it handed out, for events the bus lost."),
     SUBSCRIBER_BUFFER: int(1, 1_000_000).default(1_000).describe("Event batches a connection may fall behind before its subscriptions end (resume with after)."),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000).describe("Time requests in flight get on shutdown."),
 
@@ -161,9 +160,6 @@ export const EnvSchema = z
     }
     if (env.JOB_WATCHER_MIN_INTERVAL_MS > env.JOB_WATCHER_MAX_INTERVAL_MS) {
       ctx.addIssue({ code: "custom", path: ["JOB_WATCHER_MIN_INTERVAL_MS"], message: "must not exceed JOB_WATCHER_MAX_INTERVAL_MS" });
-    }
-    if (env.EVENT_SWEEP_LOOKBACK_MS < 2 * env.EVENT_SWEEP_INTERVAL_MS) {
-      ctx.addIssue({ code: "custom", path: ["EVENT_SWEEP_LOOKBACK_MS"], message: "must be at least twice EVENT_SWEEP_INTERVAL_MS, or a lost event could fall between sweeps" });
     }
     if (env.BACKEND_RETRY_MIN_DELAY_MS > env.BACKEND_RETRY_MAX_DELAY_MS) {
       ctx.addIssue({ code: "custom", path: ["BACKEND_RETRY_MIN_DELAY_MS"], message: "must not exceed BACKEND_RETRY_MAX_DELAY_MS" });
@@ -245,7 +241,7 @@ export interface Config {
    * header. Without a secret, `_service` and inline traces follow INTROSPECTION.
    */
   federation: { routerSecret?: string; routerSecretHeader: string };
-  events: { redisUrl?: string; channel: string; sweepIntervalMs: number; sweepLookbackMs: number; subscriberBuffer: number; subscriberMaxQueuedBytes: number };
+  events: { redisUrl?: string; channel: string; sweepIntervalMs: number; subscriberBuffer: number; subscriberMaxQueuedBytes: number };
   watcher: { enabled: boolean; tickMs: number; minIntervalMs: number; maxIntervalMs: number; batchSize: number; leaseTtlMs: number };
   /** The job watcher runs with the activation watcher (WATCHER_ENABLED) and shares its leases. */
   jobWatcher: {
@@ -364,7 +360,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       redisUrl: env.REDIS_URL,
       channel: env.EVENT_CHANNEL,
       sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_MS,
-      sweepLookbackMs: env.EVENT_SWEEP_LOOKBACK_MS,
       subscriberBuffer: env.SUBSCRIBER_BUFFER,
       subscriberMaxQueuedBytes: env.SUBSCRIBER_MAX_QUEUED_BYTES,
     },

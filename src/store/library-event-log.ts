@@ -5,9 +5,9 @@
  * so the log and the rows never disagree.
  *
  * Reads are ascending by id, the log's order and the subscribers' cursor: a tenant's events
- * after an id are a range of the (tenantId, id) index, one library's of (libraryId, id). On
- * PostgreSQL an id can become visible after a higher one (see LibraryRegistry.transition);
- * listSince lets the relay sweep for such late arrivals by time ((occurredAt) index).
+ * after an id are a range of the (tenantId, id) index, one library's of (libraryId, id). Ids
+ * become visible in commit order (appendEvent, event-columns.ts), so the log read after any
+ * id is final up to its last row: listAfterId is how the relay fills a gap the bus left.
  *
  * One fixed statement per filter shape (which of the filter's fields are set). A list of ids
  * travels as one parameter: a JSON array read with json_each on SQLite, a text[] on PostgreSQL.
@@ -52,7 +52,8 @@ function listAfterSql<F>(kind: "LIBRARY" | "JOB", conditions: Array<Condition<F>
   return `SELECT ${EVENT_SELECT} FROM "LibraryEvent" WHERE ${where.join(" AND ")} ORDER BY "id" ASC LIMIT $${n + 1}`;
 }
 
-const LIST_SINCE = sql<EventRow>(`SELECT ${EVENT_SELECT} FROM "LibraryEvent" WHERE "occurredAt" >= $1 ORDER BY "id" ASC LIMIT $2`);
+const LIST_AFTER_ID = sql<EventRow>(`SELECT ${EVENT_SELECT} FROM "LibraryEvent" WHERE "id" > $1 ORDER BY "id" ASC LIMIT $2`);
+const LAST_ID = sql<{ lastId: unknown }>(`SELECT MAX("id") AS "lastId" FROM "LibraryEvent"`);
 
 export class LibraryEventLog implements EventLogRepository {
   private readonly statements = new Map<string, Statement<EventRow>>();
@@ -92,10 +93,15 @@ export class LibraryEventLog implements EventLogRepository {
     return this.db.all(statement, params);
   }
 
-  async listSince(since: Date, limit: number): Promise<GatewayEvent[]> {
+  async listAfterId(afterId: number, limit: number): Promise<GatewayEvent[]> {
     checkLimit(limit);
     if (limit === 0) return [];
-    return (await this.db.all(LIST_SINCE, [since, limit])).map(toGatewayEvent);
+    return (await this.db.all(LIST_AFTER_ID, [afterId, limit])).map(toGatewayEvent);
+  }
+
+  async lastId(): Promise<number> {
+    const row = await this.db.one(LAST_ID);
+    return row?.lastId == null ? 0 : Number(row.lastId);
   }
 }
 

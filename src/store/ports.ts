@@ -157,8 +157,14 @@ export interface EventLogRepository {
    * read from the log. Every field of the filter that is a column is applied in the query.
    */
   listAfter<F extends EventFilter>(tenantId: string, afterId: number, filter: F, limit: number): Promise<Array<EventOf<F>>>;
-  /** All tenants' events of every kind that occurred at or after `since`, ascending by id (the relay's safety sweep). */
-  listSince(since: Date, limit: number): Promise<GatewayEvent[]>;
+  /**
+   * All tenants' events of every kind with id > afterId, ascending, at most `limit` (the
+   * relay's read of what the bus has not brought yet). Ids become visible in commit order
+   * (appendEvent), so what this returns is always a prefix of everything after afterId.
+   */
+  listAfterId(afterId: number, limit: number): Promise<GatewayEvent[]>;
+  /** The highest event id in the log (0 when it is empty): where an instance's live events start. */
+  lastId(): Promise<number>;
 }
 
 /**

@@ -1,11 +1,24 @@
 /**
  * Each instance's single consumer of the bus, and the fan-out to that instance's
- * subscribers. It guarantees every event reaches every local subscriber exactly once:
- *   - the bus delivers almost every event within milliseconds;
- *   - a sweep of the durable event log every few seconds delivers any event the bus lost
- *     (a publisher that died between commit and publish, a Redis outage);
- *   - a memory of delivered event ids drops the second copy, whichever path came first.
- * Events that happened before the relay started are history, served by `after` replay.
+ * subscribers. It hands every event to every local subscriber exactly once and in id
+ * order, with no gap, so a client that resumes with `after: <the last id it saw>` misses
+ * nothing:
+ *   - event ids become visible in commit order (appendEvent), and an event reaches the bus
+ *     only after its commit: when event P arrives, every lower id is final (committed, or
+ *     rolled back and never to be);
+ *   - the relay keeps a watermark, the id up to which everything committed was handed out.
+ *     The next id arriving is handed out at once (the usual case: one comparison);
+ *   - a higher one waits: the bus may bring the missing ids within moments (two recorders
+ *     publish in the other order than they committed), and after GAP_GRACE_MS the relay reads
+ *     the log after the watermark and hands out what it finds, in order (a lost publish, or
+ *     an id a rolled-back transaction took);
+ *   - a sweep reads the log after the watermark every few seconds, for an event the bus lost
+ *     when nothing arrived behind it (a publisher that died between commit and publish, a
+ *     Redis outage);
+ *   - an id at or below the watermark, or already waiting, is a second copy and is dropped;
+ *     one waiting behind a gap that the log does not hold once read is not this deployment's
+ *     (EVENT_CHANNEL must be the deployment's own), and is dropped.
+ * Events up to the log's last id when the relay started are history, served by `after` replay.
  *
  * Hand-over is synchronous and depth-first: each subscriber gets the event to the end (for
  * a WebSocket subscriber, down to its socket) before the next one. A large fan-out is cut
@@ -22,8 +35,6 @@ import { eventStream, type EventStream } from "./event-stream.js";
 export interface EventRelaySettings {
   /** How often the event log is swept for events the bus lost. */
   sweepIntervalMs: number;
-  /** How far back a sweep looks; ids are remembered twice as long. */
-  sweepLookbackMs: number;
   /** Events a slow subscriber may fall behind before it is cut off. */
   subscriberBuffer: number;
   /** Subscribers served per event-loop turn of a fan-out (default 500). */
@@ -42,6 +53,12 @@ export interface RelaySubscriber {
 }
 
 const DEFAULT_DELIVERIES_PER_TURN = 500;
+/** How long a higher id waits for the lower ones on the bus before the log is read for them. */
+export const GAP_GRACE_MS = 20;
+/** Events read from the log per query when filling a gap. */
+const FILL_PAGE = 1_000;
+/** Events held behind a gap at most; past that they are dropped and read back from the log. */
+const MAX_WAITING = 10_000;
 
 interface Fanout {
   event: GatewayEvent;
@@ -57,14 +74,18 @@ export class EventRelay {
    */
   private readonly groups = new Map<unknown, Set<RelaySubscriber>>();
   private readonly groupOf = new Map<RelaySubscriber, unknown>();
-  private readonly delivered = new Map<number, number>();
+  /** Every committed event with an id up to this one has been handed out (or is history). */
+  private watermark = 0;
+  /** Events above watermark + 1, waiting for the ids below them. */
+  private readonly waiting = new Map<number, GatewayEvent>();
+  private gapTimer: NodeJS.Timeout | undefined;
   private readonly outbox: Fanout[] = [];
   private draining = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private consuming: Promise<void> | undefined;
   private busStream: AsyncIterableIterator<GatewayEvent> | undefined;
-  private startedAt = new Date();
-  private sweeping: Promise<void> | undefined;
+  private filling: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -74,16 +95,18 @@ export class EventRelay {
   ) {}
 
   async start(): Promise<void> {
-    this.startedAt = new Date();
+    this.stopped = false;
+    this.watermark = await this.store.events.lastId();
     this.busStream = this.bus.subscribe();
     const stream = this.busStream;
     this.consuming = (async () => {
       try {
-        for await (const event of stream) this.deliver(event);
+        for await (const event of stream) this.receive(event);
       } catch (error) {
         this.log.error({ err: error }, "event bus subscription ended; the sweep keeps events flowing");
       }
     })();
+    // Also catches what was committed between reading the last id and the bus subscription.
     this.sweepTimer = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -128,27 +151,49 @@ export class EventRelay {
     return this.settings.subscriberBuffer;
   }
 
-  /** Delivers events the bus lost. Exposed for tests and for shutdown's last pass. */
+  /** Hands out, in order, every event the log holds after the watermark. Exposed for tests and for shutdown's last pass. */
   sweep(): Promise<void> {
-    this.sweeping ??= (async () => {
+    this.filling ??= (async () => {
+      let failed = false;
+      // Committed before the read begins, so the read sees them if the log holds them.
+      const receivedBefore = [...this.waiting.keys()];
       try {
-        const since = new Date(Math.max(this.startedAt.getTime(), Date.now() - this.settings.sweepLookbackMs));
-        for (const event of await this.store.events.listSince(since, 10_000)) this.deliver(event);
-        this.forgetOld();
+        for (;;) {
+          const page = await this.store.events.listAfterId(this.watermark, FILL_PAGE);
+          for (const event of page) {
+            if (event.id <= this.watermark) continue;
+            this.waiting.delete(event.id);
+            this.handOut(event);
+          }
+          if (page.length < FILL_PAGE || this.stopped) break;
+        }
+        // The log is the truth: what came over the bus but is not in it (another deployment on
+        // the same channel, or an event of a library deleted since) is not handed out.
+        const strays = receivedBefore.filter((id) => this.waiting.delete(id));
+        if (strays.length > 0) this.log.warn({ eventIds: strays.slice(0, 10), count: strays.length }, "events came over the bus that the event log does not hold; dropped");
       } catch (error) {
-        this.log.warn({ err: error }, "event log sweep failed; retrying on the next interval");
+        failed = true;
+        this.log.warn({ err: error }, "reading the event log failed; events wait for the next attempt");
       } finally {
-        this.sweeping = undefined;
+        this.filling = undefined;
       }
+      // Anything still waiting arrived after the read began, or lies behind an id the read
+      // found rolled back: hand out what now follows, and look again later for the rest.
+      this.handOutWaiting(failed ? this.settings.sweepIntervalMs : GAP_GRACE_MS);
     })();
-    return this.sweeping;
+    return this.filling;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.sweepTimer);
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
     await this.busStream?.return?.();
     await this.consuming;
-    await this.sweeping;
+    await this.filling;
+    clearTimeout(this.gapTimer);
+    this.waiting.clear();
     this.outbox.length = 0;
     const subscribers = [...this.groupOf.keys()];
     this.groupOf.clear();
@@ -172,10 +217,51 @@ export class EventRelay {
     return all;
   }
 
-  private deliver(event: GatewayEvent): void {
-    if (this.delivered.has(event.id)) return;
-    if (event.occurredAt < this.startedAt) return; // history: replay serves it
-    this.delivered.set(event.id, Date.now());
+  /** An event from the bus: handed out now if it is next, else kept until the ids below it are. */
+  private receive(event: GatewayEvent): void {
+    // Handed out already, history (replay serves it), or a second copy of one waiting.
+    if (this.stopped || event.id <= this.watermark || this.waiting.has(event.id)) return;
+    if (event.id === this.watermark + 1 && this.filling === undefined) {
+      this.handOut(event);
+      if (this.waiting.size > 0) this.handOutWaiting(GAP_GRACE_MS);
+      return;
+    }
+    if (this.waiting.size >= MAX_WAITING) {
+      // A gap the log could not fill for a long while: keep memory bounded; the log has them all.
+      this.log.warn({ waiting: this.waiting.size, watermark: this.watermark }, "too many events behind a gap; reading them back from the event log");
+      this.waiting.clear();
+      void this.sweep();
+      return;
+    }
+    this.waiting.set(event.id, event);
+    this.armGapTimer(GAP_GRACE_MS);
+  }
+
+  /** Hands out the waiting events that now follow the watermark; if some still wait, reads the log after `delayMs`. */
+  private handOutWaiting(delayMs: number): void {
+    for (let next = this.waiting.get(this.watermark + 1); next; next = this.waiting.get(this.watermark + 1)) {
+      this.waiting.delete(next.id);
+      this.handOut(next);
+    }
+    if (this.waiting.size === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    } else {
+      this.armGapTimer(delayMs);
+    }
+  }
+
+  private armGapTimer(delayMs: number): void {
+    if (this.gapTimer || this.filling || this.stopped) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      void this.sweep();
+    }, delayMs);
+  }
+
+  /** The next event in id order: moves the watermark and queues its fan-out. */
+  private handOut(event: GatewayEvent): void {
+    this.watermark = event.id;
     if (this.groupOf.size === 0) return;
     this.outbox.push({ event, to: this.snapshot(), next: 0 });
     if (!this.draining) this.drain();
@@ -208,12 +294,4 @@ export class EventRelay {
     }
     this.draining = false;
   };
-
-  private forgetOld(): void {
-    const horizon = Date.now() - 2 * this.settings.sweepLookbackMs;
-    for (const [id, at] of this.delivered) {
-      if (at < horizon) this.delivered.delete(id);
-      else break; // Map keeps insertion order, so the rest are newer
-    }
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * The relay's fan-out in turns and the event stream's two reading modes, on the real
  * in-memory bus and a real (SQLite) store. Events are published through the bus as the
- * recorder would; ids far above anything in the fresh database keep the sweep out of it.
+ * recorder would, each written to the log first (test/support/logged-events.ts): the relay trusts the log.
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -10,30 +10,40 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEventBus, type EventBus } from "../../src/subscriptions/event-bus.js";
-import { EventRelay, type RelaySubscriber } from "../../src/subscriptions/event-relay.js";
+import { EventRelay, GAP_GRACE_MS, type RelaySubscriber } from "../../src/subscriptions/event-relay.js";
 import { SubscriberTooSlowError, type EventSink } from "../../src/subscriptions/event-stream.js";
 import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } from "../../src/store/index.js";
 import { eventually } from "../support/gateway-harness.js";
+import { eventLogWriter, type EventLogWriter } from "../support/logged-events.js";
 
 const log = pino({ level: "silent" });
 const file = join(tmpdir(), `fg-relay-${randomUUID()}.db`);
 let store: OpenedStore;
+let logWriter: EventLogWriter;
 let bus: EventBus;
 let relay: EventRelay;
 let nextId = 1_000_000;
 
 beforeAll(async () => {
   store = await openStore({ databaseUrl: `file:${file}` });
+  logWriter = await eventLogWriter(`file:${file}`);
 });
 afterAll(async () => {
+  await logWriter?.close();
   await store?.close();
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
 });
 
 async function startRelay(settings: { deliveriesPerTurn?: number; subscriberBuffer?: number } = {}) {
   bus = await createEventBus({ channel: `relay-test-${randomUUID()}`, log });
-  relay = new EventRelay(bus, store, { sweepIntervalMs: 60_000, sweepLookbackMs: 60_000, subscriberBuffer: 1_000, ...settings }, log);
+  relay = new EventRelay(bus, store, { sweepIntervalMs: 60_000, subscriberBuffer: 1_000, ...settings }, log);
   await relay.start();
+}
+
+/** Commits the events to the log, then publishes them, as a recorder does. */
+async function publish(...events: GatewayEvent[]): Promise<void> {
+  await logWriter.write(...events);
+  for (const e of events) relay.publish(e);
 }
 afterEach(async () => {
   await relay?.stop();
@@ -90,7 +100,7 @@ describe("EventRelay fan-out in turns", () => {
     const subscribers = Array.from({ length: 10 }, () => recorder());
     for (const { subscriber } of subscribers) relay.subscribe(subscriber);
     const events = [event(), event(), event(), event()];
-    for (const e of events) relay.publish(e);
+    await publish(...events);
     await eventually(async () => subscribers.every((s) => s.got.length === events.length));
     for (const s of subscribers) expect(s.got).toEqual(events.map((e) => e.id));
   });
@@ -99,7 +109,7 @@ describe("EventRelay fan-out in turns", () => {
     await startRelay({ deliveriesPerTurn: 5 });
     const subscribers = Array.from({ length: 50 }, () => recorder());
     for (const { subscriber } of subscribers) relay.subscribe(subscriber);
-    relay.publish(event());
+    await publish(event());
     // Sample once per event-loop turn how many have it.
     const served: number[] = [];
     while (!subscribers.every((s) => s.got.length === 1)) {
@@ -127,7 +137,7 @@ describe("EventRelay fan-out in turns", () => {
     relay.subscribe(thrower);
     leave = relay.subscribe(leaving.subscriber);
     relay.subscribe(after.subscriber);
-    relay.publish(event());
+    await publish(event());
     await eventually(async () => after.got.length === 1);
     expect(leaving.got).toEqual([]);
   });
@@ -142,7 +152,7 @@ describe("EventRelay fan-out in turns", () => {
     const b2 = named("b2");
     relay.subscribe(b2);
     relay.subscribe(b2, "socket-b");
-    relay.publish(event());
+    await publish(event());
     await eventually(async () => order.length >= 4);
     expect(order).toEqual(["a1", "a2", "b1", "b2"]);
     expect(relay.subscriberCount).toBe(4);
@@ -153,12 +163,12 @@ describe("EventRelay fan-out in turns", () => {
     const early = recorder();
     relay.subscribe(early.subscriber);
     const first = event();
-    relay.publish(first);
+    await publish(first);
     await eventually(async () => early.got.length === 1);
     const late = recorder();
     relay.subscribe(late.subscriber);
     const second = event();
-    relay.publish(second);
+    await publish(second);
     await eventually(async () => late.got.length === 1);
     expect(early.got).toEqual([first.id, second.id]);
     expect(late.got).toEqual([second.id]);
@@ -168,19 +178,100 @@ describe("EventRelay fan-out in turns", () => {
   });
 });
 
+describe("EventRelay order and gaps (the log is the truth)", () => {
+  it("hands events out in id order when the bus brings them swapped, each once", async () => {
+    await startRelay();
+    const r = recorder();
+    relay.subscribe(r.subscriber);
+    const [a, b, c] = [event(), event(), event()];
+    await logWriter.write(a, b, c);
+    for (const e of [b, c, a, b, a]) relay.publish(e);
+    await eventually(async () => r.got.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 2 * GAP_GRACE_MS + 20)); // nothing more comes
+    expect(r.got).toEqual([a.id, b.id, c.id]);
+  });
+
+  it("reads an event the bus lost from the log before the ones behind it", async () => {
+    await startRelay();
+    const r = recorder();
+    relay.subscribe(r.subscriber);
+    const [a, lost, c] = [event(), event(), event()];
+    await logWriter.write(a, lost, c);
+    relay.publish(a);
+    relay.publish(c);
+    await eventually(async () => r.got.length === 3);
+    expect(r.got).toEqual([a.id, lost.id, c.id]);
+  });
+
+  it("goes past an id that was never committed (a rolled-back transaction's), and drops what the log does not hold", async () => {
+    await startRelay();
+    const r = recorder();
+    relay.subscribe(r.subscriber);
+    const a = event();
+    const rolledBack = event();
+    const c = event();
+    await logWriter.write(a, c);
+    relay.publish(a);
+    relay.publish(c);
+    await eventually(async () => r.got.length === 2);
+    expect(r.got).toEqual([a.id, c.id]);
+    // Published but not in the log when the gap behind it is read (another deployment on the
+    // channel): not handed out. (The very next id is handed out as it comes, unread.)
+    event();
+    const stray = event();
+    relay.publish(stray);
+    await new Promise((resolve) => setTimeout(resolve, 2 * GAP_GRACE_MS + 30));
+    const d = event();
+    await publish(d);
+    await eventually(async () => r.got.length === 3);
+    expect(r.got).toEqual([a.id, c.id, d.id]);
+    expect(rolledBack.id).toBe(a.id + 1);
+  });
+
+  it("sweeps the log for an event whose publish never came, with nothing behind it", async () => {
+    await startRelay();
+    const r = recorder();
+    relay.subscribe(r.subscriber);
+    const lost = event();
+    await logWriter.write(lost);
+    await new Promise((resolve) => setTimeout(resolve, 2 * GAP_GRACE_MS));
+    expect(r.got).toEqual([]);
+    await relay.sweep();
+    expect(r.got).toEqual([lost.id]);
+    // Its late copy from the bus is a duplicate.
+    relay.publish(lost);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.got).toEqual([lost.id]);
+  });
+
+  it("treats what the log held when it started as history", async () => {
+    const before = event();
+    await logWriter.write(before);
+    await startRelay();
+    const r = recorder();
+    relay.subscribe(r.subscriber);
+    relay.publish(before);
+    const next = event();
+    await publish(next);
+    await eventually(async () => r.got.length === 1);
+    await relay.sweep();
+    expect(r.got).toEqual([next.id]);
+  });
+});
+
 describe("library event stream", () => {
   it("holds live events until a sink is attached, then pushes them synchronously, filtered by tenant", async () => {
     await startRelay();
     const stream = relay.stream("t1", { kind: "LIBRARY" });
     const mine = event("t1");
-    relay.publish(mine);
-    relay.publish(event("t2"));
+    await publish(mine);
+    await publish(event("t2"));
     await new Promise((resolve) => setTimeout(resolve, 50)); // the bus has handed both over
     const got: number[] = [];
     stream.attach({ next: (e) => void got.push(e.id), error: () => {}, complete: () => {} });
     expect(got).toEqual([mine.id]);
     const next = event("t1");
-    relay.publish(next);
+    await publish(next);
     await eventually(async () => got.length === 2);
     expect(got).toEqual([mine.id, next.id]);
     stream.close();
@@ -199,7 +290,7 @@ describe("library event stream", () => {
       backlog: () => backlog,
     };
     stream.attach(sink);
-    for (let i = 0; i < 4; i++) relay.publish(event("t1"));
+    for (let i = 0; i < 4; i++) await publish(event("t1"));
     await eventually(async () => failures.length === 1);
     expect(failures[0]).toBeInstanceOf(SubscriberTooSlowError);
     expect(backlog).toBe(3);
@@ -214,8 +305,8 @@ describe("library event stream", () => {
     stream.attach({ next: (e) => void got.push(e.id), error: () => void endings.push("error"), complete: () => void endings.push("complete") });
     const audio = event("t1", { model: "AUDIO" });
     const video = event("t1");
-    relay.publish(audio);
-    relay.publish(video);
+    await publish(audio);
+    await publish(video);
     await eventually(async () => got.length === 1);
     expect(got).toEqual([video.id]);
     stream.close();
@@ -223,7 +314,7 @@ describe("library event stream", () => {
     // A witness that hears the next event proves it went out after the close.
     const witness: number[] = [];
     relay.stream("t1", { kind: "LIBRARY" }).attach({ next: (e) => void witness.push(e.id), error: () => {}, complete: () => {} });
-    relay.publish(event("t1"));
+    await publish(event("t1"));
     await eventually(async () => witness.length === 1);
     expect(got).toEqual([video.id]);
     expect(endings).toEqual([]);

@@ -33,7 +33,6 @@ describe.skipIf(!!missing)("file deletion events across instances (PostgreSQL + 
       EVENT_CHANNEL: `deletion-events-test:${randomUUID()}`,
       // Far apart: within a test only the bus can carry an event from A to B.
       EVENT_SWEEP_INTERVAL_MS: "600000",
-      EVENT_SWEEP_LOOKBACK_MS: "1200000",
       // A's watcher rounds are the test's own.
       WATCHER_TICK_MS: "60000",
       JOB_WATCHER_TICK_MS: "60000",

@@ -1,9 +1,9 @@
 /**
  * Job events through the one pipeline, below GraphQL: the bus codec, the per-subscription
  * predicate, and the relay handing a mix of library and job events to library and job
- * streams, on the real in-memory bus and a real (SQLite) store. Ids far above anything in
- * the fresh database keep the sweep out of it; the log-backed guarantees (replay, seam,
- * Redis) are in job-events.test.ts.
+ * streams, on the real in-memory bus and a real (SQLite) store. The made-up events are
+ * written to the log before they are published (the relay trusts the log); the log-backed
+ * guarantees (replay, seam, Redis) are in job-events.test.ts.
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -20,18 +20,22 @@ import { openStore, type GatewayEvent, type LibraryEvent, type OpenedStore } fro
 import { librarySnapshot } from "../../src/store/library-snapshot.js";
 import type { JobEvent } from "../../src/store/job-ports.js";
 import { eventually } from "../support/gateway-harness.js";
+import { eventLogWriter, type EventLogWriter } from "../support/logged-events.js";
 
 const log = pino({ level: "silent" });
 const file = join(tmpdir(), `fg-job-pipeline-${randomUUID()}.db`);
 let store: OpenedStore;
+let logWriter: EventLogWriter;
 let bus: EventBus;
 let relay: EventRelay;
 let nextId = 2_000_000;
 
 beforeAll(async () => {
   store = await openStore({ databaseUrl: `file:${file}` });
+  logWriter = await eventLogWriter(`file:${file}`);
 });
 afterAll(async () => {
+  await logWriter?.close();
   await store?.close();
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
 });
@@ -42,8 +46,14 @@ afterEach(async () => {
 
 async function startRelay() {
   bus = await createEventBus({ channel: `job-pipeline-${randomUUID()}`, log });
-  relay = new EventRelay(bus, store, { sweepIntervalMs: 60_000, sweepLookbackMs: 60_000, subscriberBuffer: 1_000 }, log);
+  relay = new EventRelay(bus, store, { sweepIntervalMs: 60_000, subscriberBuffer: 1_000 }, log);
   await relay.start();
+}
+
+/** Commits the events to the log, then publishes them, as a recorder does. */
+async function publish(...events: GatewayEvent[]): Promise<void> {
+  await logWriter.write(...events);
+  for (const e of events) relay.publish(e);
 }
 
 function job(overrides: Partial<FingerprintJob> = {}): FingerprintJob {
@@ -242,7 +252,7 @@ describe("the relay with both kinds", () => {
       libraryEvent("t2"),
       jobEvent("CANCELED"),
     ];
-    for (const event of sent) relay.publish(event);
+    await publish(...sent);
     await eventually(async () => jobs.got.length === 2 && libraries.got.length === 1 && oneJob.got.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 50)); // nothing more comes
     expect(libraries.got.map((e) => e.id)).toEqual([sent[0].id]);

@@ -33,7 +33,6 @@ describe.skipIf(!!missing)("job events across instances (PostgreSQL + Redis)", (
       EVENT_CHANNEL: `job-events-test:${randomUUID()}`,
       // Far apart: within a test only the bus can carry an event from A to B.
       EVENT_SWEEP_INTERVAL_MS: "600000",
-      EVENT_SWEEP_LOOKBACK_MS: "1200000",
       WATCHER_TICK_MS: "20",
       WATCHER_MIN_INTERVAL_MS: "50",
       WATCHER_MAX_INTERVAL_MS: "200",

@@ -39,7 +39,6 @@ describe.skipIf(!!missing)("scale-out on PostgreSQL + Redis", () => {
     WATCHER_MAX_INTERVAL_MS: "400",
     WATCHER_LEASE_TTL_MS: "1500",
     EVENT_SWEEP_INTERVAL_MS: "500",
-    EVENT_SWEEP_LOOKBACK_MS: "30000",
   });
 
   const start = async (n: number) => {

@@ -206,11 +206,11 @@ describe.each(databaseKinds)("store transitions, events and leases on $name", (k
     const tenant = "tenant-events";
     let all: LibraryEvent[] = [];
     let libs: Library[] = [];
-    let startedAt: Date;
+    let firstId: number;
 
     beforeAll(async () => {
       [store] = await twoStores(clock);
-      startedAt = clock.now();
+      firstId = (await store.events.lastId()) + 1;
       libs = [
         await store.libraries.insert(newLibrary({ tenantId: tenant, backend: "ICE", model: "VIDEO" })),
         await store.libraries.insert(newLibrary({ tenantId: tenant, backend: "MPS", model: "AUDIO" })),
@@ -286,20 +286,19 @@ describe.each(databaseKinds)("store transitions, events and leases on $name", (k
       expect(all.filter((e) => e.backend === "MPS")).toHaveLength(6);
     });
 
-    it("lists all tenants' events at or after a time, ascending by id", async () => {
-      const everything = await store.events.listSince(startedAt, 1000);
+    it("lists all tenants' events after an id, ascending, and knows the last id", async () => {
+      const everything = await store.events.listAfterId(firstId - 1, 1000);
       expect(everything).toHaveLength(12);
       expect(everything.some((e) => e.tenantId === "tenant-noise")).toBe(true);
       const ids = everything.map((e) => e.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(await store.events.lastId()).toBe(ids.at(-1));
 
-      // Event k (1-based) occurred k seconds after startedAt: "at or after" includes the boundary.
-      const since = new Date(startedAt.getTime() + 10_000);
-      const tail = await store.events.listSince(since, 1000);
-      expect(tail).toEqual(everything.slice(9));
-      expect(tail[0]!.occurredAt).toEqual(since);
-      expect(await store.events.listSince(since, 2)).toEqual(everything.slice(9, 11));
-      expect(await store.events.listSince(new Date(startedAt.getTime() + 13_000), 10)).toEqual([]);
+      // After an id: strictly greater, in order, limited.
+      expect(await store.events.listAfterId(ids[8]!, 1000)).toEqual(everything.slice(9));
+      expect(await store.events.listAfterId(ids[8]!, 2)).toEqual(everything.slice(9, 11));
+      expect(await store.events.listAfterId(ids.at(-1)!, 10)).toEqual([]);
+      expect(await store.events.listAfterId(0, 0)).toEqual([]);
     });
   });
 
