@@ -212,7 +212,7 @@ async function benchCreates() {
 async function benchJobs() {
   const result = await benchJobsSubmit(
     { launch, stop, gatewayEnv, dbFile, log, runId },
-    { submits: envInt("BENCH_JOB_SUBMITS", 50), warmup: 10, latencyMs: envInt("BENCH_JOB_LATENCY_MS", 50), cpuProfileDir: CPU_PROF ? PROFILES : undefined },
+    { submits: envInt("BENCH_JOB_SUBMITS", 50), warmup: 10, latencyMs: envInt("BENCH_JOB_LATENCY_MS", 50), lanes: envInt("BENCH_JOB_SUBMIT_LANES", 8), cpuProfileDir: CPU_PROF ? PROFILES : undefined },
   );
   writeResult("jobs-submit", result);
 }
