@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "LibraryEvent_occurredAt_idx";
