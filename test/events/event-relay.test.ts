@@ -179,10 +179,16 @@ describe("EventRelay fan-out in turns", () => {
 });
 
 describe("EventRelay order and gaps (the log is the truth)", () => {
-  it("hands events out in id order when the bus brings them swapped, each once", async () => {
+  /** A started relay with one subscriber that records what it gets. */
+  async function relayWithRecorder() {
     await startRelay();
     const r = recorder();
     relay.subscribe(r.subscriber);
+    return r;
+  }
+
+  it("hands events out in id order when the bus brings them swapped, each once", async () => {
+    const r = await relayWithRecorder();
     const [a, b, c] = [event(), event(), event()];
     await logWriter.write(a, b, c);
     for (const e of [b, c, a, b, a]) relay.publish(e);
@@ -192,9 +198,7 @@ describe("EventRelay order and gaps (the log is the truth)", () => {
   });
 
   it("reads an event the bus lost from the log before the ones behind it", async () => {
-    await startRelay();
-    const r = recorder();
-    relay.subscribe(r.subscriber);
+    const r = await relayWithRecorder();
     const [a, lost, c] = [event(), event(), event()];
     await logWriter.write(a, lost, c);
     relay.publish(a);
@@ -204,9 +208,7 @@ describe("EventRelay order and gaps (the log is the truth)", () => {
   });
 
   it("goes past an id that was never committed (a rolled-back transaction's), and drops what the log does not hold", async () => {
-    await startRelay();
-    const r = recorder();
-    relay.subscribe(r.subscriber);
+    const r = await relayWithRecorder();
     const a = event();
     const rolledBack = event();
     const c = event();
@@ -229,9 +231,7 @@ describe("EventRelay order and gaps (the log is the truth)", () => {
   });
 
   it("sweeps the log for an event whose publish never came, with nothing behind it", async () => {
-    await startRelay();
-    const r = recorder();
-    relay.subscribe(r.subscriber);
+    const r = await relayWithRecorder();
     const lost = event();
     await logWriter.write(lost);
     await new Promise((resolve) => setTimeout(resolve, 2 * GAP_GRACE_MS));
@@ -247,9 +247,7 @@ describe("EventRelay order and gaps (the log is the truth)", () => {
   it("treats what the log held when it started as history", async () => {
     const before = event();
     await logWriter.write(before);
-    await startRelay();
-    const r = recorder();
-    relay.subscribe(r.subscriber);
+    const r = await relayWithRecorder();
     relay.publish(before);
     const next = event();
     await publish(next);
