@@ -16,6 +16,7 @@ import { ICE_API_VERSION } from "../src/backends/ice-backend.js";
 import { summarizeProfile } from "./lib/cpu-profile.js";
 import { ROOT, cpuSeconds, freePort, graphql, mainThreadCpuSeconds, rssKb, scrapeMetrics, sleep, startGatewayChild, sumSamples, type GatewayChild } from "./lib/gateway-child.js";
 import { benchJobsSubmit } from "./lib/jobs-submit.js";
+import { benchHttpClient } from "./lib/json-poster.js";
 import { startListCallCounter } from "./lib/list-call-counter.js";
 import { writeSummary } from "./summary.js";
 
@@ -212,7 +213,14 @@ async function benchCreates() {
 async function benchJobs() {
   const result = await benchJobsSubmit(
     { launch, stop, gatewayEnv, dbFile, log, runId },
-    { submits: envInt("BENCH_JOB_SUBMITS", 50), warmup: 10, latencyMs: envInt("BENCH_JOB_LATENCY_MS", 50), lanes: envInt("BENCH_JOB_SUBMIT_LANES", 8), cpuProfileDir: CPU_PROF ? PROFILES : undefined },
+    {
+      submits: envInt("BENCH_JOB_SUBMITS", 50),
+      warmup: 10,
+      latencyMs: envInt("BENCH_JOB_LATENCY_MS", 50),
+      client: benchHttpClient(process.env.BENCH_JOB_SUBMIT_CLIENT),
+      lanes: envInt("BENCH_JOB_SUBMIT_LANES", 8),
+      cpuProfileDir: CPU_PROF ? PROFILES : undefined,
+    },
   );
   writeResult("jobs-submit", result);
 }

@@ -73,7 +73,7 @@ export function writeSummary(dir: string, machine: { cores: number; cpu: string;
   const jobs = load(dir, "jobs-submit");
   if (jobs) {
     lines.push(
-      `## Job submits (${jobs.at}; ${jobs.submits} sequential each way per backend, interleaved, ${jobs.backendLatencyMs} ms added to every submit on the emulator; load average ${jobs.loadAverage1mDuring?.join(" / ") ?? "?"})`,
+      `## Job submits (${jobs.at}; ${jobs.submits} sequential each way per backend, interleaved, ${jobs.backendLatencyMs} ms added to every submit on the emulator; HTTP client ${jobs.httpClient ?? "fetch"}; load average ${jobs.loadAverage1mDuring?.join(" / ") ?? "?"})`,
       "",
       "| backend | path | p50 ms | p95 ms | mean ms |",
       "|---|---|---:|---:|---:|",
@@ -88,6 +88,12 @@ export function writeSummary(dir: string, machine: { cores: number; cpu: string;
         lines.push(
           `| ${backend} | relay: bare HTTP hop + the same SignedRpcClient call | ${b.relayMs.p50} | ${b.relayMs.p95} | ${b.relayMs.mean} |`,
           `| ${backend} | ratio relay / direct (any HTTP hop's floor) | ${b.relayRatio.p50} | ${b.relayRatio.p95} | ${b.relayRatio.mean} |`,
+        );
+      }
+      if (b.apolloFloorMs) {
+        lines.push(
+          `| ${backend} | Apollo floor: the relay + one bare Apollo Server execution of the same mutation | ${b.apolloFloorMs.p50} | ${b.apolloFloorMs.p95} | ${b.apolloFloorMs.mean} |`,
+          `| ${backend} | ratio Apollo floor / direct (the floor of the gateway's stack) | ${b.apolloFloorRatio.p50} | ${b.apolloFloorRatio.p95} | ${b.apolloFloorRatio.mean} |`,
         );
       }
     }

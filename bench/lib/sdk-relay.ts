@@ -1,8 +1,9 @@
-/** Starts sdk-relay-child.ts, the bare HTTP-to-SDK relay, and sends one call through it like a client would (fetch). */
+/** Starts sdk-relay-child.ts, the bare HTTP-to-SDK relay, and sends one call through it like a client would. */
 import { join } from "node:path";
 import type { RpcCredentials, RpcParams } from "../../src/backends/signed-rpc-client.js";
 import { forkChild } from "./forked-child.js";
 import { ROOT } from "./gateway-child.js";
+import type { JsonPoster } from "./json-poster.js";
 import type { RelayRequest } from "./sdk-relay-child.js";
 
 export interface SdkRelay {
@@ -10,20 +11,15 @@ export interface SdkRelay {
   close(): Promise<void>;
 }
 
-export async function startSdkRelay(options: { endpoint: string; region: string; credentials: RpcCredentials }): Promise<SdkRelay> {
-  const child = await forkChild<{ url: string }>(join(ROOT, "dist", "bench", "lib", "sdk-relay-child.js"), options);
+export async function startSdkRelay(options: { endpoint: string; region: string; credentials: RpcCredentials; post: JsonPoster }): Promise<SdkRelay> {
+  const { post, ...init } = options;
+  const child = await forkChild<{ url: string }>(join(ROOT, "dist", "bench", "lib", "sdk-relay-child.js"), init);
   return {
     async call(version, action, params) {
       const request: RelayRequest = { version, action, params };
-      const response = await fetch(child.ready.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await response.json()) as Record<string, unknown>;
-      if (!response.ok) throw new Error(`relay answered HTTP ${response.status}: ${String(body.error)}`);
-      return body;
+      const { status, body } = await post(child.ready.url, request);
+      if (status !== 200) throw new Error(`relay answered HTTP ${status}: ${String(body.error)}`);
+      return body as Record<string, unknown>;
     },
     close: () => child.stop(),
   };
