@@ -189,11 +189,15 @@ export async function graphql<T = any>(graphqlUrl: string, query: string, variab
     const cause = (error as { cause?: { message?: string; code?: string } }).cause;
     throw new Error(`fetch failed${cause ? `: ${cause.code ?? ""} ${cause.message ?? ""}` : ""}`);
   }
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  return graphqlData<T>(response.status, (await response.json()) as { data?: T });
+}
+
+/** The data of a GraphQL answer, or an error naming each error's code and message. */
+export function graphqlData<T = any>(status: number, body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }): T {
   if (body.errors?.length) {
     throw new Error(`GraphQL error: ${body.errors.map((e) => `${e.extensions?.code ?? "?"}: ${e.message}`).join("; ")}`);
   }
-  if (!body.data) throw new Error(`GraphQL answered HTTP ${response.status} without data`);
+  if (!body.data) throw new Error(`GraphQL answered HTTP ${status} without data`);
   return body.data;
 }
 

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { summarizeProfile } from "./cpu-profile.js";
 import type { EmulatorProcess } from "./emulator-process.js";
 import { ROOT, sleep, type GatewayChild } from "./gateway-child.js";
-import { activeLibrary, CREATE, gatewayEnvFor, graphqlData, submitThroughGateway, type JobsSubmitBenchDeps } from "./jobs-submit-setup.js";
+import { activeLibrary, CREATE, gatewayEnvFor, postGraphql, submitThroughGateway, type JobsSubmitBenchDeps } from "./jobs-submit-setup.js";
 import type { JsonPoster } from "./json-poster.js";
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -42,7 +42,7 @@ export async function profileSubmits(deps: JobsSubmitBenchDeps, emulator: Emulat
     toUs = Number(process.hrtime.bigint() / 1000n);
     for (let i = 0; i < options.submits; i++) {
       const input = { name: `jobs-bench-create-${i}`, model: "VIDEO", backend: "ICE", idempotencyKey: `${deps.runId}-prof-create-${i}` };
-      await graphqlData(post, gateway, CREATE, { input });
+      await postGraphql(post, gateway, CREATE, { input });
     }
     const next = await statementCounts(gateway, countsFile, counts.seq);
     statements["createFingerprintLibrary ICE"] = { executed: perRequest(counts.executed, next.executed, options.submits), prepared: perRequest(counts.prepared, next.prepared, options.submits) };

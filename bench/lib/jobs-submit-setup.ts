@@ -5,7 +5,7 @@
  */
 import { DEFAULT_DEV_ACCOUNT } from "../../src/emulator/index.js";
 import { startEmulatorProcess, type EmulatorProcess } from "./emulator-process.js";
-import type { GatewayChild } from "./gateway-child.js";
+import { graphqlData, type GatewayChild } from "./gateway-child.js";
 import type { JsonPoster } from "./json-poster.js";
 import { BUCKET, OBJECT, REGION, type SubmitBackend } from "./submit-wire.js";
 
@@ -64,10 +64,10 @@ export function gatewayEnvFor(deps: JobsSubmitBenchDeps, emulator: EmulatorProce
 /** An ACTIVE library of the backend, made through the gateway and activated on the emulator. */
 export async function activeLibrary(deps: JobsSubmitBenchDeps, emulator: EmulatorProcess, gateway: GatewayChild, post: JsonPoster, backend: SubmitBackend, label: string): Promise<ActiveLibrary> {
   const model = backend === "ICE" ? "VIDEO" : "IMAGE";
-  const created = await graphqlData(post, gateway, CREATE, { input: { name: `jobs-bench-${label}-${backend.toLowerCase()}`, model, backend, idempotencyKey: `${deps.runId}-${label}-lib-${backend}` } });
+  const created = await postGraphql(post, gateway, CREATE, { input: { name: `jobs-bench-${label}-${backend.toLowerCase()}`, model, backend, idempotencyKey: `${deps.runId}-${label}-lib-${backend}` } });
   const library = created.createFingerprintLibrary.library as { id: string; backendLibraryId: string };
   await emulator.activate(library.backendLibraryId);
-  const refreshed = await graphqlData(post, gateway, REFRESH, { id: library.id });
+  const refreshed = await postGraphql(post, gateway, REFRESH, { id: library.id });
   if (refreshed.refreshFingerprintLibrary.status !== "ACTIVE") throw new Error(`${backend} library did not turn ACTIVE`);
   return { ...library, model };
 }
@@ -75,14 +75,13 @@ export async function activeLibrary(deps: JobsSubmitBenchDeps, emulator: Emulato
 /** submitFingerprintJob, SAVE of the bench's object with a new primary key and idempotency key: it must make a new job. */
 export async function submitThroughGateway(deps: JobsSubmitBenchDeps, gateway: GatewayChild, post: JsonPoster, backend: SubmitBackend, libraryId: string, key: string): Promise<void> {
   const input = { libraryId, mode: "SAVE", primaryKey: `gw-${key}`, media: { oss: { bucket: BUCKET, object: OBJECT } }, idempotencyKey: `${deps.runId}-${backend}-${key}` };
-  const data = await graphqlData(post, gateway, SUBMIT, { input });
+  const data = await postGraphql(post, gateway, SUBMIT, { input });
   const answer = data.submitFingerprintJob as { replayed: boolean; job: { backendJobId: string } };
   if (answer.replayed || !answer.job.backendJobId) throw new Error(`${backend} submit ${key} was not a new submitted job`);
 }
 
-export async function graphqlData(post: JsonPoster, gateway: GatewayChild, query: string, variables: Record<string, unknown>): Promise<any> {
+/** One GraphQL request to the gateway child with the part's client. */
+export async function postGraphql(post: JsonPoster, gateway: GatewayChild, query: string, variables: Record<string, unknown>): Promise<any> {
   const { status, body } = await post(gateway.graphqlUrl, { query, variables });
-  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e: { message: string; extensions?: { code?: string } }) => `${e.extensions?.code ?? "?"}: ${e.message}`).join("; ")}`);
-  if (!body.data) throw new Error(`GraphQL answered HTTP ${status} without data`);
-  return body.data;
+  return graphqlData(status, body);
 }
